@@ -1,0 +1,35 @@
+import { redirect } from '@remix-run/node'
+import type { Role } from '../domain/roles'
+import { getSessionUser, type SessionUser } from './session.server'
+
+/** The signed-in user, or a redirect to the login page that comes back here afterwards. */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getSessionUser(request)
+  if (!user) {
+    const url = new URL(request.url)
+    const back = url.pathname + url.search
+    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`)
+  }
+  return user
+}
+
+/** The signed-in user if their role is one of `roles`; otherwise 403 (anonymous: to login). */
+export async function requireRole(request: Request, roles: readonly Role[]): Promise<SessionUser> {
+  const user = await requireUser(request)
+  if (!roles.includes(user.actor.role)) throw forbidden()
+  return user
+}
+
+export function forbidden(): Response {
+  return new Response('无权访问', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+}
+
+export function notFound(): Response {
+  return new Response('未找到', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+}
+
+/** Only same-site relative paths are followed after login (no open redirect). */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/dashboard'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+  return to
+}

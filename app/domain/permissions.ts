@@ -1,0 +1,123 @@
+// The one rights engine (SECURITY.md §3.1). Loaders, actions, list queries and exports all ask here.
+import type { OrgKind, Role } from './roles'
+import { isClosedStage } from './stages'
+
+export type Actor = {
+  userId: string
+  role: Role
+  organizationId: string | null
+  /** True for an agency_admin, and for a finance reviewer who manages the bureau's accounts. */
+  orgAdmin: boolean
+  evaluatedUnitId: string | null
+}
+
+export type EngagementResource = {
+  type: 'engagement'
+  agencyId: string
+  financeBureauId: string
+  leadUserId: string
+  memberIds: readonly string[]
+  unitIds: readonly string[]
+  stage: string
+}
+
+export type Resource =
+  | { type: 'platform' }
+  | { type: 'organization'; id: string; kind: OrgKind }
+  /** A user account, existing or about to be created. */
+  | { type: 'user'; organizationId: string | null; role: Role; id?: string }
+  /** The agency an engagement would be created in. */
+  | { type: 'agency'; organizationId: string }
+  | EngagementResource
+  | { type: 'audit'; organizationId: string | null }
+
+export type Action =
+  | 'organization.create'
+  | 'organization.list'
+  | 'organization.view'
+  | 'user.list'
+  | 'user.manage'
+  | 'engagement.create'
+  | 'engagement.view'
+  | 'engagement.edit'
+  | 'engagement.move'
+  | 'audit.view'
+
+/** Fails closed: an unexpected resource shape or a thrown error answers false. */
+export function can(actor: Actor | null, action: Action, resource: Resource): boolean {
+  if (!actor) return false
+  try {
+    return decide(actor, action, resource)
+  } catch {
+    return false
+  }
+}
+
+function decide(actor: Actor, action: Action, r: Resource): boolean {
+  switch (action) {
+    case 'organization.create':
+    case 'organization.list':
+      return actor.role === 'system_admin' && r.type === 'platform'
+    case 'organization.view':
+      return r.type === 'organization' && (actor.role === 'system_admin' || actor.organizationId === r.id)
+    case 'user.list':
+      if (r.type !== 'organization') return false
+      return actor.role === 'system_admin' || (actor.orgAdmin && actor.organizationId === r.id)
+    case 'user.manage':
+      return r.type === 'user' && canManageUser(actor, r)
+    case 'engagement.create':
+      return r.type === 'agency' && isAgencyStaff(actor) && actor.organizationId === r.organizationId
+    case 'engagement.view':
+      return r.type === 'engagement' && canViewEngagement(actor, r)
+    case 'engagement.edit':
+    case 'engagement.move':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && !(action === 'engagement.edit' && isClosedStage(r.stage))
+    case 'audit.view':
+      if (r.type !== 'audit') return false
+      if (actor.role === 'system_admin') return r.organizationId === null
+      return actor.role === 'agency_admin' && actor.organizationId !== null && actor.organizationId === r.organizationId
+    default:
+      return false
+  }
+}
+
+function isAgencyStaff(actor: Actor): boolean {
+  return actor.role === 'agency_admin' || actor.role === 'evaluator'
+}
+
+function canManageUser(actor: Actor, target: Extract<Resource, { type: 'user' }>): boolean {
+  if (actor.role === 'system_admin') return true
+  if (!actor.orgAdmin || actor.organizationId === null || target.organizationId !== actor.organizationId) return false
+  if (actor.role === 'agency_admin') return target.role === 'agency_admin' || target.role === 'evaluator'
+  if (actor.role === 'finance_reviewer') return target.role === 'finance_reviewer'
+  return false
+}
+
+function canViewEngagement(actor: Actor, e: EngagementResource): boolean {
+  if (isAgencyStaff(actor)) return actor.organizationId === e.agencyId
+  if (actor.role === 'finance_reviewer') return actor.organizationId === e.financeBureauId
+  if (actor.role === 'unit_contact') return actor.evaluatedUnitId !== null && e.unitIds.includes(actor.evaluatedUnitId)
+  return false
+}
+
+/** Agency admins work on every engagement of their agency; evaluators on those they lead or staff. */
+function canWorkOnEngagement(actor: Actor, e: EngagementResource): boolean {
+  if (actor.organizationId !== e.agencyId) return false
+  if (actor.role === 'agency_admin') return true
+  if (actor.role === 'evaluator') return e.leadUserId === actor.userId || e.memberIds.includes(actor.userId)
+  return false
+}
+
+/** How list queries must be narrowed for this actor; models translate it into a WHERE clause. */
+export type EngagementScope =
+  | { kind: 'agency'; organizationId: string }
+  | { kind: 'bureau'; organizationId: string }
+  | { kind: 'unit'; evaluatedUnitId: string }
+  | { kind: 'none' }
+
+export function engagementScope(actor: Actor): EngagementScope {
+  if (isAgencyStaff(actor) && actor.organizationId) return { kind: 'agency', organizationId: actor.organizationId }
+  if (actor.role === 'finance_reviewer' && actor.organizationId) return { kind: 'bureau', organizationId: actor.organizationId }
+  if (actor.role === 'unit_contact' && actor.evaluatedUnitId) return { kind: 'unit', evaluatedUnitId: actor.evaluatedUnitId }
+  return { kind: 'none' }
+}

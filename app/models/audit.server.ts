@@ -1,0 +1,174 @@
+import crypto from 'node:crypto'
+import stableStringify from 'fast-json-stable-stringify'
+import { and, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import type { Db, Tx } from '../../db/client.server'
+import { auditLog } from '../../db/schema'
+import { auditKey } from '../config.server'
+
+export const GENESIS_HASH = '0'.repeat(64)
+
+export type AuditActor = { userId: string | null; role: string; organizationId: string | null }
+
+export type AuditInput = {
+  actor: AuditActor
+  action: string
+  entity: string
+  entityId?: string
+  before?: unknown
+  after?: unknown
+  at: Date
+}
+
+type ChainFields = {
+  seq: number
+  at: string
+  actorUserId: string | null
+  actorRole: string
+  organizationId: string | null
+  action: string
+  entity: string
+  entityId: string
+  beforeJson: string | null
+  afterJson: string | null
+}
+
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : stableStringify(value)
+}
+
+export function chainHash(key: string, prevHash: string, fields: ChainFields): string {
+  // Keys sorted, so the hash does not depend on property order.
+  const body = stableStringify(fields)
+  return crypto.createHmac('sha256', key).update(prevHash).update('\n').update(body).digest('hex')
+}
+
+/**
+ * Appends one audit row. Call it inside the same IMMEDIATE transaction as the change it records,
+ * so that chain order is commit order and no change exists without its row.
+ */
+export function appendAudit(tx: Tx | Db, input: AuditInput, key: string = auditKey()): number {
+  const last = tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get()
+  const fields: ChainFields = {
+    seq: (last?.seq ?? 0) + 1,
+    at: input.at.toISOString(),
+    actorUserId: input.actor.userId,
+    actorRole: input.actor.role,
+    organizationId: input.actor.organizationId,
+    action: input.action,
+    entity: input.entity,
+    entityId: input.entityId ?? '',
+    beforeJson: toJson(input.before),
+    afterJson: toJson(input.after),
+  }
+  const prevHash = last?.hash ?? GENESIS_HASH
+  tx.insert(auditLog)
+    .values({ ...fields, prevHash, hash: chainHash(key, prevHash, fields) })
+    .run()
+  return fields.seq
+}
+
+export type ChainVerdict =
+  | { ok: true; rows: number; headSeq: number; headHash: string }
+  | { ok: false; rows: number; badSeq: number; reason: string }
+
+/** Walks the whole chain in order and names the first row that does not hold. */
+export function verifyAuditChain(db: Db, key: string = auditKey()): ChainVerdict {
+  const stmt = db.$client.prepare(
+    `SELECT seq, at, actor_user_id, actor_role, organization_id, action, entity, entity_id,
+            before_json, after_json, prev_hash, hash
+       FROM audit_log ORDER BY seq`,
+  )
+  let expectedSeq = 1
+  let prevHash = GENESIS_HASH
+  let rows = 0
+  for (const raw of stmt.iterate() as Iterable<Record<string, unknown>>) {
+    const seq = raw.seq as number
+    rows++
+    if (seq !== expectedSeq) {
+      return { ok: false, rows, badSeq: expectedSeq, reason: `第 ${expectedSeq} 条记录缺失（下一条为第 ${seq} 条）` }
+    }
+    const fields: ChainFields = {
+      seq,
+      at: raw.at as string,
+      actorUserId: (raw.actor_user_id as string | null) ?? null,
+      actorRole: raw.actor_role as string,
+      organizationId: (raw.organization_id as string | null) ?? null,
+      action: raw.action as string,
+      entity: raw.entity as string,
+      entityId: raw.entity_id as string,
+      beforeJson: (raw.before_json as string | null) ?? null,
+      afterJson: (raw.after_json as string | null) ?? null,
+    }
+    if (raw.prev_hash !== prevHash) {
+      return { ok: false, rows, badSeq: seq, reason: `第 ${seq} 条记录的前序哈希与上一条不符` }
+    }
+    const expected = chainHash(key, prevHash, fields)
+    if (raw.hash !== expected) {
+      return { ok: false, rows, badSeq: seq, reason: `第 ${seq} 条记录的内容与其哈希不符（被改动过）` }
+    }
+    prevHash = raw.hash as string
+    expectedSeq++
+  }
+  return { ok: true, rows, headSeq: expectedSeq - 1, headHash: prevHash }
+}
+
+export type AuditFilter = {
+  /** null: entries made by users without an organization (system administrators). */
+  organizationId: string | null
+  action?: string
+  entity?: string
+  actorUserId?: string
+  from?: string // ISO date, inclusive
+  to?: string // ISO date, exclusive
+  text?: string
+}
+
+export const AUDIT_PAGE_SIZE = 50
+
+export function listAudit(db: Db, filter: AuditFilter, page: number) {
+  const where: SQL[] = [
+    filter.organizationId === null ? isNull(auditLog.organizationId) : eq(auditLog.organizationId, filter.organizationId),
+  ]
+  if (filter.action) where.push(eq(auditLog.action, filter.action))
+  if (filter.entity) where.push(eq(auditLog.entity, filter.entity))
+  if (filter.actorUserId) where.push(eq(auditLog.actorUserId, filter.actorUserId))
+  if (filter.from) where.push(gte(auditLog.at, filter.from))
+  if (filter.to) where.push(lt(auditLog.at, filter.to))
+  if (filter.text) {
+    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    where.push(
+      or(
+        sql`${auditLog.entityId} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${auditLog.afterJson} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${auditLog.beforeJson} LIKE ${pattern} ESCAPE '\\'`,
+      )!,
+    )
+  }
+  const condition = and(...where)
+  const total = db.select({ n: sql<number>`count(*)` }).from(auditLog).where(condition).get()?.n ?? 0
+  const rows = db
+    .select()
+    .from(auditLog)
+    .where(condition)
+    .orderBy(desc(auditLog.seq))
+    .limit(AUDIT_PAGE_SIZE)
+    .offset((page - 1) * AUDIT_PAGE_SIZE)
+    .all()
+  return { total, rows }
+}
+
+export function distinctAuditActions(db: Db, organizationId: string | null): string[] {
+  return db
+    .selectDistinct({ action: auditLog.action })
+    .from(auditLog)
+    .where(organizationId === null ? isNull(auditLog.organizationId) : eq(auditLog.organizationId, organizationId))
+    .orderBy(auditLog.action)
+    .all()
+    .map((r) => r.action)
+}
+
+
+/** The audit view of the signed-in actor: entries land in the actor's own organization's log. */
+export function auditActor(actor: { userId: string; role: string; organizationId: string | null }): AuditActor {
+  return { userId: actor.userId, role: actor.role, organizationId: actor.organizationId }
+}

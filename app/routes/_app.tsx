@@ -1,0 +1,72 @@
+import { type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react'
+import { requireUser } from '~/auth/require.server'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { can } from '~/domain/permissions'
+import { roleLabel } from '~/domain/roles'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const { actor } = user
+  const nav: { to: string; label: string }[] = [{ to: '/dashboard', label: '工作台' }]
+  if (actor.role === 'agency_admin' || actor.role === 'evaluator' || actor.role === 'finance_reviewer' || actor.role === 'unit_contact') {
+    nav.push({ to: '/engagements', label: '评价项目' })
+  }
+  if (can(actor, 'organization.list', { type: 'platform' })) {
+    nav.push({ to: '/admin/organizations', label: '机构管理' })
+    nav.push({ to: '/admin/users', label: '账号管理' })
+  } else if (actor.organizationId && actor.orgAdmin) {
+    nav.push({ to: '/users', label: '人员管理' })
+  }
+  if (can(actor, 'audit.view', { type: 'audit', organizationId: actor.organizationId })) {
+    nav.push({ to: '/audit', label: '审计日志' })
+  }
+  return {
+    me: {
+      displayName: user.displayName,
+      roleLabel: roleLabel(actor.role),
+      organizationName: user.organizationName,
+    },
+    nav,
+  }
+}
+
+export default function AppLayout() {
+  const { me, nav } = useLoaderData<typeof loader>()
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">EvalDesk · 第三方预算绩效评价工作台</span>
+        <nav aria-label="主导航">
+          {nav.map((item) => (
+            <NavLink key={item.to} to={item.to} prefetch="intent">
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="who">
+          <span data-testid="current-user">
+            {me.displayName}（{me.roleLabel}
+            {me.organizationName ? ` · ${me.organizationName}` : ''}）
+          </span>
+          <Form method="post" action="/logout">
+            <button type="submit" className="link">
+              退出
+            </button>
+          </Form>
+        </div>
+      </header>
+      <main className="page">
+        <Outlet />
+      </main>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return (
+    <main className="page narrow">
+      <GeneralErrorBoundary />
+    </main>
+  )
+}

@@ -1,0 +1,96 @@
+import { and, eq, gte, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.server'
+import { loginFailures, users } from '../../db/schema'
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.server'
+import { createSessionRow, sessionSetCookie } from '../auth/session.server'
+import { isThrottled, windowStart } from '../domain/login-throttle'
+import { appendAudit } from '../models/audit.server'
+import { inTransaction } from './transaction.server'
+
+export type LoginResult = { kind: 'ok'; setCookie: string; userId: string } | { kind: 'invalid' } | { kind: 'throttled' }
+
+const ANONYMOUS = { userId: null, role: 'anonymous', organizationId: null }
+
+export async function attemptLogin(
+  db: Db,
+  input: { username: string; password: string; ip: string; userAgent: string },
+  at: Date,
+): Promise<LoginResult> {
+  const username = input.username.trim().toLowerCase()
+  const accountKey = `account:${username}`
+  const ipKey = `ip:${input.ip}`
+  const since = windowStart(at).toISOString()
+  const counts = db
+    .select({ key: loginFailures.key, n: sql<number>`count(*)` })
+    .from(loginFailures)
+    .where(and(inArray(loginFailures.key, [accountKey, ipKey]), gte(loginFailures.at, since)))
+    .groupBy(loginFailures.key)
+    .all()
+  const failures = {
+    account: counts.find((c) => c.key === accountKey)?.n ?? 0,
+    ip: counts.find((c) => c.key === ipKey)?.n ?? 0,
+  }
+  const user = db.select().from(users).where(eq(users.username, username)).get()
+
+  if (isThrottled(failures)) {
+    inTransaction(db, (tx) =>
+      appendAudit(tx, {
+        actor: ANONYMOUS,
+        action: 'login.throttled',
+        entity: 'user',
+        entityId: user?.id ?? '',
+        after: { username, ip: input.ip },
+        at,
+      }),
+    )
+    return { kind: 'throttled' }
+  }
+
+  // Unknown accounts are checked against a dummy hash so both paths take the same time.
+  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()))
+  if (!user || !passwordOk || user.status !== 'active') {
+    inTransaction(db, (tx) => {
+      tx.insert(loginFailures).values([
+        { key: accountKey, at: at.toISOString() },
+        { key: ipKey, at: at.toISOString() },
+      ]).run()
+      appendAudit(tx, {
+        actor: { ...ANONYMOUS, organizationId: user?.organizationId ?? null },
+        action: 'login.failed',
+        entity: 'user',
+        entityId: user?.id ?? '',
+        after: { username, ip: input.ip },
+        at,
+      })
+    })
+    return { kind: 'invalid' }
+  }
+
+  const rehash = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null
+  const setCookie = await startSessionAndAudit(db, user, input, at, rehash)
+  return { kind: 'ok', setCookie, userId: user.id }
+}
+
+async function startSessionAndAudit(
+  db: Db,
+  user: typeof users.$inferSelect,
+  input: { ip: string; userAgent: string },
+  at: Date,
+  rehash: string | null,
+): Promise<string> {
+  const token = inTransaction(db, (tx) => {
+    tx.delete(loginFailures).where(eq(loginFailures.key, `account:${user.username}`)).run()
+    if (rehash) tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id)).run()
+    appendAudit(tx, {
+      actor: { userId: user.id, role: user.role, organizationId: user.organizationId },
+      action: 'login.succeeded',
+      entity: 'user',
+      entityId: user.id,
+      after: { ip: input.ip },
+      at,
+    })
+    // A new row at every login: a session id planted before login is never promoted (fixation).
+    return createSessionRow(tx, user.id, input, at)
+  })
+  return sessionSetCookie(token)
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+/** The handle a service receives inside `db.transaction(...)`. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+export function databasePath(): string {
+  return path.resolve(process.env.EVALDESK_DB ?? path.join(process.cwd(), 'data', 'evaldesk.db'))
+}
+
+export function migrationsFolder(): string {
+  // Resolved from the working directory: the server bundle lives in build/, not beside db/.
+  return path.resolve(process.cwd(), 'db', 'migrations')
+}
+
+/** Opens a connection with the settings every connection must have (SECURITY.md §6). */
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+  if (!options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true })
+  const sqlite = new Database(file, { readonly: options.readonly ?? false, timeout: 5000 })
+  if (!options.readonly) sqlite.pragma('journal_mode = WAL')
+  // FULL: the last commits survive power loss; credit and audit records need that.
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('journal_size_limit = 67108864')
+  return drizzle(sqlite, { schema }) as Db
+}
+
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder: migrationsFolder() })
+}
+
+let singleton: Db | undefined
+
+/** The process-wide connection used by the web server (one writer connection). */
+export function getDb(): Db {
+  if (!singleton) {
+    singleton = openDatabase(databasePath())
+    migrateDatabase(singleton)
+  }
+  return singleton
+}
+
+export function closeDb(): void {
+  singleton?.$client.close()
+  singleton = undefined
+}

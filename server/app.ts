@@ -1,0 +1,50 @@
+import path from 'node:path'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import express from 'express'
+import helmet from 'helmet'
+import { originCheck } from './security'
+
+export async function createApp() {
+  const buildPath = path.resolve('build', 'index.js')
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const build = require(buildPath) as ServerBuild
+  const app = express()
+  app.disable('x-powered-by')
+  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
+  const ownOrigin = process.env.APP_ORIGIN?.trim().replace(/\/+$/, '') || null
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          // Remix's hydration data is an inline script; a per-request nonce is the later hardening step.
+          scriptSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: ownOrigin?.startsWith('https://') ? undefined : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  )
+  app.use(originCheck(ownOrigin))
+  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
+  app.use(express.static('public', { maxAge: '1h' }))
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV,
+      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
+    }),
+  )
+  return app
+}

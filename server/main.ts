@@ -1,0 +1,37 @@
+// The EvalDesk server: prepares the database (migrate, demo seed on a new database), then serves
+// the Remix build behind the security middleware. `npm start` runs this after `npm run build`.
+import fs from 'node:fs'
+import path from 'node:path'
+import { bootstrapDatabase, printDemoAccounts } from '../cli/bootstrap'
+
+process.env.NODE_ENV ??= 'production'
+
+async function main() {
+  const { file, seeded } = await bootstrapDatabase({ seedIfNew: process.env.EVALDESK_DEMO !== '0' })
+  const port = Number(process.env.PORT ?? 3000)
+  const host = process.env.HOST ?? '0.0.0.0'
+  const { createApp } = await import('./app')
+  const app = await createApp()
+  const server = app.listen(port, host, () => {
+    const lines = [
+      '',
+      `EvalDesk 已启动：http://localhost:${port}`,
+      `数据库：${file}`,
+      `审计密钥与会话密钥：${path.dirname(file)}（或环境变量 EVALDESK_AUDIT_KEY / SESSION_SECRETS）`,
+    ]
+    console.log(lines.join('\n'))
+    printDemoAccounts(seeded)
+  })
+  const stop = () => server.close(() => process.exit(0))
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+if (!fs.existsSync(path.resolve('build', 'index.js'))) {
+  console.error('找不到 build/index.js：请先运行 npm run build（npm start 会自动构建）。')
+  process.exit(1)
+}
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
