@@ -68,6 +68,8 @@ export type SessionUser = {
   displayName: string
   username: string
   organizationName: string | null
+  /** Set by an administrator's password reset: the user must choose a new password first. */
+  mustChangePassword: boolean
 }
 
 export async function getSessionUser(request: Request, db: Db = getDb(), at: Date = clockNow()): Promise<SessionUser | null> {
@@ -101,6 +103,7 @@ export async function getSessionUser(request: Request, db: Db = getDb(), at: Dat
     username: u.username,
     displayName: u.displayName,
     organizationName: row.orgName ?? null,
+    mustChangePassword: u.mustChangePassword,
     actor: {
       userId: u.id,
       role: u.role as Role,

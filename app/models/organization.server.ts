@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client.server'
-import { organizations } from '../../db/schema'
+import { evaluatedUnits, organizations, sessions, users } from '../../db/schema'
 import type { OrgKind } from '../domain/roles'
 import { newId } from '../ids.server'
 
@@ -33,4 +33,63 @@ export function getOrganization(db: Db | Tx, id: string) {
 export function listOrganizations(db: Db | Tx, kind?: OrgKind) {
   const q = db.select().from(organizations)
   return (kind ? q.where(eq(organizations.kind, kind)) : q).orderBy(asc(organizations.kind), asc(organizations.name)).all()
+}
+
+/** Organizations with how many accounts each has, for the platform administrator's list. */
+export function listOrganizationsWithUserCounts(db: Db | Tx) {
+  return db
+    .select({
+      id: organizations.id,
+      kind: organizations.kind,
+      name: organizations.name,
+      region: organizations.region,
+      creditCode: organizations.creditCode,
+      status: organizations.status,
+      createdAt: organizations.createdAt,
+      userCount: sql<number>`(SELECT count(*) FROM ${users} WHERE ${users.organizationId} = ${organizations.id})`,
+    })
+    .from(organizations)
+    .orderBy(asc(organizations.kind), asc(organizations.name))
+    .all()
+}
+
+/** Optimistic update of an organization's status; false when the version no longer matches. */
+export function updateOrganizationStatus(
+  tx: Db | Tx,
+  input: { id: string; version: number; status: 'active' | 'disabled' },
+  at: Date,
+): boolean {
+  const result = tx
+    .update(organizations)
+    .set({ status: input.status, updatedAt: at.toISOString(), version: sql`${organizations.version} + 1` })
+    .where(and(eq(organizations.id, input.id), eq(organizations.version, input.version)))
+    .run()
+  return result.changes === 1
+}
+
+/** Evaluated units with the finance bureau they belong to (for picking a unit contact's unit). */
+export function listEvaluatedUnitsWithBureau(db: Db | Tx) {
+  return db
+    .select({
+      id: evaluatedUnits.id,
+      name: evaluatedUnits.name,
+      competentDepartment: evaluatedUnits.competentDepartment,
+      bureauId: evaluatedUnits.financeBureauId,
+      bureauName: organizations.name,
+    })
+    .from(evaluatedUnits)
+    .innerJoin(organizations, eq(organizations.id, evaluatedUnits.financeBureauId))
+    .orderBy(asc(organizations.name), asc(evaluatedUnits.name))
+    .all()
+}
+
+export function getEvaluatedUnit(db: Db | Tx, id: string) {
+  return db.select().from(evaluatedUnits).where(eq(evaluatedUnits.id, id)).get()
+}
+
+/** Disabling an organization signs out all its people at once. */
+export function endSessionsOfOrganization(tx: Db | Tx, organizationId: string): void {
+  tx.delete(sessions)
+    .where(inArray(sessions.userId, tx.select({ id: users.id }).from(users).where(eq(users.organizationId, organizationId))))
+    .run()
 }
