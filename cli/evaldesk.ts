@@ -1,0 +1,27 @@
+// EvalDesk command line: `npm run evaldesk -- <command> [options]` (or `npx tsx cli/evaldesk.ts ...`).
+//
+// To add a command:
+//   1. Create cli/commands/<name>.ts exporting `export const command: CommandSpec = { name, summary:
+//      { zh, en }, configure(cmd) { cmd.argument(...).option(...) }, input: z.object({...}), run }`.
+//      `input` is a zod schema over the options (camelCase) plus the positional arguments by name;
+//      give it Chinese messages, they are shown to the user. In `run`, use ctx.openDb() (closed for
+//      you afterwards), ctx.now and ctx.io, call the same services as the web pages, and throw
+//      CliError('中文说明') for an expected failure (exit 1). See cli/commands/backup.ts.
+//   2. Import it below and append it to COMMANDS; the order here is the order in --help.
+import { runCli, type CommandSpec } from './framework'
+import { command as migrate } from './commands/migrate'
+import { command as seed } from './commands/seed'
+import { command as auditVerify } from './commands/audit-verify'
+import { command as backup } from './commands/backup'
+
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, backup]
+
+runCli(COMMANDS, process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    console.error('命令执行失败：', error)
+    process.exitCode = 1
+  },
+)
