@@ -3,7 +3,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import helmet from 'helmet'
-import { originCheck } from './security'
+import { formBodyGuard, originCheck, publicHostFromAppOrigin } from './security'
 
 export async function createApp() {
   const buildPath = path.resolve('build', 'index.js')
@@ -36,6 +36,8 @@ export async function createApp() {
     }),
   )
   app.use(originCheck(ownOrigin))
+  app.use(formBodyGuard())
+  app.use(publicHostFromAppOrigin(ownOrigin))
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
   app.use(express.static('public', { maxAge: '1h' }))
   app.all(

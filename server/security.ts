@@ -37,3 +37,44 @@ export function originCheck(ownOrigin: string | null) {
     res.status(403).type('text/plain; charset=utf-8').send('请求来源不被允许（跨站请求已拒绝）')
   }
 }
+
+const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
+/** Forms here are a few fields; anything larger is not one of ours. */
+export const MAX_FORM_BYTES = 1024 * 1024
+
+/**
+ * Every action reads `request.formData()`, which throws (and became a 500) on a JSON, text/plain,
+ * missing or malformed multipart body. No page posts anything but a URL-encoded form yet, so other
+ * bodies are refused here with 415; the upload issue must widen this together with a size-capped
+ * multipart parser (SECURITY.md §9).
+ */
+export function formBodyGuard(maxBytes: number = MAX_FORM_BYTES) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method.toUpperCase())) return next()
+    const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+    if (type !== FORM_CONTENT_TYPE) {
+      res.status(415).type('text/plain; charset=utf-8').send('不支持的提交格式')
+      return
+    }
+    const length = Number(req.get('content-length') ?? 0)
+    if (Number.isFinite(length) && length > maxBytes) {
+      res.status(413).set('Connection', 'close').type('text/plain; charset=utf-8').send('提交的内容过大')
+      return
+    }
+    next()
+  }
+}
+
+/**
+ * Remix runs its own CSRF check after ours: it compares Origin with X-Forwarded-Host or Host, and
+ * answers a bare 500 on a mismatch. Behind a proxy that rewrites Host (nginx does by default) every
+ * legitimate POST would fail. Once our check has matched Origin against APP_ORIGIN, the public host
+ * is APP_ORIGIN's host, so we say so to Remix (overwriting whatever the client sent).
+ */
+export function publicHostFromAppOrigin(ownOrigin: string | null) {
+  const host = ownOrigin ? new URL(ownOrigin).host : null
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (host) req.headers['x-forwarded-host'] = host
+    next()
+  }
+}

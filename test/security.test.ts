@@ -1,0 +1,332 @@
+// HTTP-level security controls of the real server (SECURITY.md §4, §8, §12.7): origin check, headers,
+// cookie attributes, session lifecycle, login throttling, open redirects, error pages. Plus the
+// session timeouts through getSessionUser on a real database with an injected clock.
+import { ulid } from 'ulid'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { openDatabase, type Db } from '../db/client.server'
+import { sessions } from '../db/schema'
+import { createSessionRow, getSessionUser, sessionSetCookie } from '../app/auth/session.server'
+import { insertUser } from '../app/models/user.server'
+import { DEMO_PASSWORD } from '../db/seed/demo'
+import { Client, loggedIn } from './helpers/http'
+import { startServer, type RunningServer } from './helpers/server'
+import { makeTempDb } from './helpers/temp-db'
+
+// getSessionUser signs and reads cookies in this process: keep its secret out of the developer's data/.
+process.env.SESSION_SECRETS = 'security-test-session-secret'
+
+const WRONG_PASSWORD = 'Wrong-password-123'
+const STACK_LINE = /^\s+at .+[(:]/m
+
+let server: RunningServer
+let serverDb: Db
+
+beforeAll(async () => {
+  server = await startServer()
+  serverDb = openDatabase(server.dbFile, { readonly: true })
+})
+afterAll(async () => {
+  serverDb?.$client.close()
+  await server?.stop()
+})
+
+function count(sql: string, ...params: unknown[]): number {
+  return (serverDb.$client.prepare(sql).get(...params) as { n: number }).n
+}
+const sessionsOf = (username: string) =>
+  count('SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?', username)
+const auditRows = () => count('SELECT count(*) AS n FROM audit_log')
+const loginFailureRows = () => count('SELECT count(*) AS n FROM login_failures')
+
+function rawPost(path: string, headers: Record<string, string>, form: Record<string, string>) {
+  return fetch(server.url + path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form),
+    redirect: 'manual',
+  })
+}
+
+function cookieAttributes(setCookie: string) {
+  const [pair, ...attrs] = setCookie.split(';').map((s) => s.trim())
+  const [name] = pair!.split('=')
+  return { name: name!, attrs: attrs.map((a) => a.toLowerCase()) }
+}
+
+describe('origin check (CSRF)', () => {
+  test('a login POST from a foreign Origin is refused with 403 and changes nothing', async () => {
+    const before = { sessions: sessionsOf('mingjian.li'), audit: auditRows(), failures: loginFailureRows() }
+    const res = await rawPost('/login', { Origin: 'https://evil.example.com' }, { username: 'mingjian.li', password: DEMO_PASSWORD })
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('跨站请求已拒绝')
+    expect(res.headers.get('set-cookie')).toBeNull()
+    expect({ sessions: sessionsOf('mingjian.li'), audit: auditRows(), failures: loginFailureRows() }).toEqual(before)
+  })
+
+  test('a logout POST from a foreign Origin is refused and the session survives', async () => {
+    const client = await loggedIn(server.url, 'mingjian.admin')
+    const before = sessionsOf('mingjian.admin')
+    const res = await client.post('/logout', {}, { Origin: 'https://evil.example.com' })
+    expect(res.status).toBe(403)
+    expect(sessionsOf('mingjian.admin')).toBe(before)
+    expect((await client.get('/dashboard')).status).toBe(200)
+  })
+
+  test('without Origin, Sec-Fetch-Site decides: cross-site and same-site are refused, nothing at all is refused', async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await rawPost('/login', { 'Sec-Fetch-Site': site }, { username: 'mingjian.li', password: DEMO_PASSWORD })
+      expect(res.status, site).toBe(403)
+      expect(res.headers.get('set-cookie')).toBeNull()
+    }
+    expect((await rawPost('/login', {}, { username: 'mingjian.li', password: DEMO_PASSWORD })).status).toBe(403)
+    expect((await rawPost('/login', { Origin: 'null' }, { username: 'mingjian.li', password: DEMO_PASSWORD })).status).toBe(403)
+  })
+
+  test('a same-origin POST passes, by Origin or by Sec-Fetch-Site: same-origin', async () => {
+    const byOrigin = await rawPost('/login', { Origin: server.url }, { username: 'mingjian.li', password: DEMO_PASSWORD })
+    expect(byOrigin.status).toBe(302)
+    expect(byOrigin.headers.get('location')).toBe('/dashboard')
+    const bySite = await rawPost('/login', { 'Sec-Fetch-Site': 'same-origin' }, { username: 'mingjian.li', password: DEMO_PASSWORD })
+    expect(bySite.status).toBe(302)
+  })
+
+  test('bodies that are not URL-encoded forms are refused with 415, never a 500', async () => {
+    const bodies: [string | undefined, string][] = [
+      ['application/json', '{"username":"mingjian.li"}'],
+      ['text/plain', 'username=mingjian.li'],
+      ['multipart/form-data', 'no boundary at all'],
+      ['multipart/form-data; boundary=zz', 'garbage'],
+      [undefined, ''],
+    ]
+    for (const [type, body] of bodies) {
+      const headers: Record<string, string> = { Origin: server.url }
+      if (type) headers['Content-Type'] = type
+      const res = await fetch(server.url + '/login', { method: 'POST', headers, body, redirect: 'manual' })
+      expect(res.status, String(type)).toBe(415)
+    }
+  })
+
+  test('an oversized form is refused with 413', async () => {
+    const res = await rawPost('/login', { Origin: server.url }, { username: 'x', password: 'y'.repeat(1024 * 1024 + 10) })
+    expect(res.status).toBe(413)
+  })
+})
+
+describe('headers and cookies', () => {
+  test('security headers are set on pages', async () => {
+    const res = await fetch(server.url + '/login')
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).toContain("object-src 'none'")
+    expect(csp).toContain("form-action 'self'")
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('referrer-policy')).toBe('same-origin')
+    expect(res.headers.get('x-powered-by')).toBeNull()
+    // Plain http: no HSTS (it would pin a browser to https that this server does not speak).
+    expect(res.headers.get('strict-transport-security')).toBeNull()
+  })
+
+  test('the session cookie is HttpOnly, SameSite=Lax, Path=/ and has no Domain', async () => {
+    const res = await rawPost('/login', { Origin: server.url }, { username: 'mingjian.li', password: DEMO_PASSWORD })
+    const { name, attrs } = cookieAttributes(res.headers.get('set-cookie') ?? '')
+    expect(name).toBe('evaldesk_session')
+    expect(attrs).toContain('httponly')
+    expect(attrs).toContain('samesite=lax')
+    expect(attrs).toContain('path=/')
+    expect(attrs.some((a) => a.startsWith('domain'))).toBe(false)
+  })
+
+  test('with an https APP_ORIGIN the cookie is __Host- and Secure, HSTS is sent, and the origin check uses APP_ORIGIN', async () => {
+    const appOrigin = 'https://evaldesk.example.gov.cn'
+    const httpsServer = await startServer({ env: { NODE_ENV: 'production', APP_ORIGIN: appOrigin } })
+    try {
+      const client = new Client(httpsServer.url)
+      // The request's own host no longer counts as our origin once APP_ORIGIN is set.
+      expect((await client.post('/login', { username: 'mingjian.li', password: DEMO_PASSWORD })).status).toBe(403)
+      const res = await client.post('/login', { username: 'mingjian.li', password: DEMO_PASSWORD }, { Origin: appOrigin })
+      expect(res.status).toBe(302)
+      const { name, attrs } = cookieAttributes(res.headers.get('set-cookie') ?? '')
+      expect(name).toBe('__Host-evaldesk_session')
+      expect(attrs).toContain('secure')
+      expect(attrs).toContain('httponly')
+      expect(attrs).toContain('samesite=lax')
+      expect(attrs).toContain('path=/')
+      expect(attrs.some((a) => a.startsWith('domain'))).toBe(false)
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/)
+      expect((await client.get('/dashboard')).status).toBe(200)
+    } finally {
+      await httpsServer.stop()
+    }
+  })
+})
+
+describe('session lifecycle', () => {
+  // Decision: several sessions per account may live at once (office PC and laptop); each login gets
+  // its own new row, and logout ends only the session it is sent from.
+  test('every login creates a new session id; earlier sessions keep working until their own logout', async () => {
+    const first = await loggedIn(server.url, 'hengping.admin')
+    const second = await loggedIn(server.url, 'hengping.admin')
+    expect(first.cookie).not.toBe('')
+    expect(second.cookie).not.toBe(first.cookie)
+    expect((await first.get('/dashboard')).status).toBe(200)
+    expect((await second.get('/dashboard')).status).toBe(200)
+
+    const before = sessionsOf('hengping.admin')
+    const oldCookie = first.cookie
+    const out = await first.post('/logout', {})
+    expect(out.status).toBe(302)
+    expect(out.headers.get('location')).toBe('/login')
+    expect(first.cookie).toBe('') // the response cleared the cookie
+    expect(sessionsOf('hengping.admin')).toBe(before - 1)
+
+    const replay = new Client(server.url)
+    replay.cookie = oldCookie
+    const res = await replay.get('/dashboard')
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toMatch(/^\/login/)
+    expect((await second.get('/dashboard')).status).toBe(200)
+  })
+
+  test('a cookie planted before login is never promoted (no session fixation)', async () => {
+    const client = await loggedIn(server.url, 'xihu.finance')
+    const planted = client.cookie
+    await client.login('xihu.finance')
+    expect(client.cookie).not.toBe(planted)
+  })
+
+  test('GET /logout changes nothing', async () => {
+    const client = await loggedIn(server.url, 'binjiang.finance')
+    const before = { sessions: sessionsOf('binjiang.finance'), audit: auditRows() }
+    const res = await client.get('/logout')
+    expect(res.status).toBe(302)
+    expect(res.headers.get('set-cookie')).toBeNull()
+    expect({ sessions: sessionsOf('binjiang.finance'), audit: auditRows() }).toEqual(before)
+    expect((await client.get('/dashboard')).status).toBe(200)
+  })
+
+  test('a forged or tampered cookie is treated as anonymous', async () => {
+    const client = await loggedIn(server.url, 'expert.zhang')
+    const [name, value] = client.cookie.split('=') as [string, string]
+    const forged = new Client(server.url)
+    forged.cookie = `${name}=${value.slice(0, -2)}${value.endsWith('AA') ? 'BB' : 'AA'}`
+    const res = await forged.get('/dashboard')
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toMatch(/^\/login/)
+  })
+})
+
+describe('login', () => {
+  function login(username: string, password: string, extra: Record<string, string> = {}) {
+    return rawPost('/login', { Origin: server.url }, { username, password, ...extra })
+  }
+  /** The page echoes the typed username back into the form; nothing else may differ. */
+  const withoutName = (body: string, username: string) => body.split(username).join('<USERNAME>')
+
+  test('a wrong password reads the same for a known and an unknown account', async () => {
+    const known = await login('mingjian.admin', WRONG_PASSWORD)
+    const unknown = await login('no.such.user', WRONG_PASSWORD)
+    expect(known.status).toBe(400)
+    expect(unknown.status).toBe(400)
+    const knownBody = withoutName(await known.text(), 'mingjian.admin')
+    expect(knownBody).toContain('用户名或密码不正确')
+    expect(withoutName(await unknown.text(), 'no.such.user')).toBe(knownBody)
+  })
+
+  test('the 6th attempt within 15 minutes is refused with 429 even with the right password, alike for unknown accounts', async () => {
+    for (let i = 1; i <= 5; i++) expect((await login('mingjian.zhao', WRONG_PASSWORD)).status, `attempt ${i}`).toBe(400)
+    const sixth = await login('mingjian.zhao', DEMO_PASSWORD)
+    expect(sixth.status).toBe(429)
+    expect(sixth.headers.get('set-cookie')).toBeNull()
+    const throttledBody = await sixth.text()
+    expect(throttledBody).toContain('登录失败次数过多，请 15 分钟后再试。')
+    expect(count("SELECT count(*) AS n FROM audit_log WHERE action = 'login.throttled'")).toBeGreaterThanOrEqual(1)
+
+    for (let i = 1; i <= 5; i++) expect((await login('ghost.account', WRONG_PASSWORD)).status).toBe(400)
+    const ghost = await login('ghost.account', WRONG_PASSWORD)
+    expect(ghost.status).toBe(429)
+    expect(withoutName(await ghost.text(), 'ghost.account')).toBe(withoutName(throttledBody, 'mingjian.zhao'))
+
+    // Other accounts from the same address are not locked out by one account's failures.
+    expect((await login('mingjian.li', DEMO_PASSWORD)).status).toBe(302)
+  })
+
+  test('redirectTo only follows local paths', async () => {
+    for (const target of ['//evil.com', 'https://evil.com/x', '/\\evil.com', 'javascript:alert(1)']) {
+      const res = await login('mingjian.li', DEMO_PASSWORD, { redirectTo: target })
+      expect(res.status, target).toBe(302)
+      expect(res.headers.get('location'), target).toBe('/dashboard')
+    }
+    const local = await login('mingjian.li', DEMO_PASSWORD, { redirectTo: '/account?tab=1' })
+    expect(local.headers.get('location')).toBe('/account?tab=1')
+  })
+
+  test('an anonymous visit is sent to login with the way back', async () => {
+    const res = await fetch(server.url + '/dashboard', { redirect: 'manual' })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/login?redirectTo=%2Fdashboard')
+  })
+})
+
+describe('error pages', () => {
+  test('an unknown route and an unknown engagement id answer a Chinese 404 page without a stack trace', async () => {
+    const client = await loggedIn(server.url, 'mingjian.li')
+    for (const path of ['/no-such-page', `/engagements/${ulid()}`, '/engagements/..%2F..%2Fetc%2Fpasswd']) {
+      const res = await client.get(path)
+      expect(res.status, path).toBe(404)
+      const body = await res.text()
+      expect(body, path).toContain('未找到')
+      expect(body, path).not.toMatch(STACK_LINE)
+      expect(body, path).not.toMatch(/SQLITE|node_modules|\.server\.ts/)
+    }
+  })
+
+  test('an anonymous unknown route answers 404 without a stack trace', async () => {
+    const res = await fetch(server.url + '/no-such-page', { redirect: 'manual' })
+    expect(res.status).toBe(404)
+    expect(await res.text()).not.toMatch(STACK_LINE)
+  })
+})
+
+describe('session timeouts through getSessionUser on a real database', () => {
+  const t0 = new Date('2026-03-02T01:00:00.000Z')
+  const minutes = (n: number) => new Date(t0.getTime() + n * 60_000)
+
+  async function sessionRequest(db: Db) {
+    const user = insertUser(
+      db,
+      { username: `timeout.${ulid().toLowerCase()}`, displayName: '超时测试', role: 'expert', organizationId: null, passwordHash: 'x' },
+      t0,
+    )
+    const token = createSessionRow(db, user.id, { ip: '127.0.0.1', userAgent: 'vitest' }, t0)
+    const cookie = (await sessionSetCookie(token)).split(';')[0]!
+    return { request: new Request('http://localhost/dashboard', { headers: { Cookie: cookie } }), userId: user.id }
+  }
+  const rowsOf = (db: Db) => db.select().from(sessions).all()
+
+  test('idle for 31 minutes: no user, and the row is gone; 29 minutes is still fine and touches the row', async () => {
+    const temp = makeTempDb()
+    try {
+      const a = await sessionRequest(temp.db)
+      const fresh = await getSessionUser(a.request, temp.db, minutes(29))
+      expect(fresh?.actor.userId).toBe(a.userId)
+      expect(rowsOf(temp.db)[0]!.lastSeenAt).toBe(minutes(29).toISOString())
+      expect(await getSessionUser(a.request, temp.db, minutes(29 + 31))).toBeNull()
+      expect(rowsOf(temp.db)).toHaveLength(0)
+    } finally {
+      temp.cleanup()
+    }
+  })
+
+  test('in use every 25 minutes, the session still ends at 12 hours', async () => {
+    const temp = makeTempDb()
+    try {
+      const a = await sessionRequest(temp.db)
+      let m = 0
+      for (; m + 25 < 12 * 60; m += 25) expect(await getSessionUser(a.request, temp.db, minutes(m)), `minute ${m}`).not.toBeNull()
+      expect(await getSessionUser(a.request, temp.db, minutes(12 * 60))).toBeNull()
+      expect(rowsOf(temp.db)).toHaveLength(0)
+    } finally {
+      temp.cleanup()
+    }
+  })
+})
