@@ -9,6 +9,7 @@ import { appendAudit } from '../../app/models/audit.server'
 import { insertOrganization } from '../../app/models/organization.server'
 import { insertUser } from '../../app/models/user.server'
 import { newId } from '../../app/ids.server'
+import { seedDemoEngagements } from './demo-engagements'
 
 export const DEMO_PASSWORD = 'EvalDesk-demo-2026'
 
@@ -91,6 +92,7 @@ export async function seedDemo(db: Db, at: Date): Promise<{ accounts: DemoAccoun
           at,
         ).id
       }
+      seedDemoEngagements(tx, { orgs, units, users: userIds }, at)
       appendAudit(tx, {
         actor: { userId: null, role: 'system', organizationId: null },
         action: 'seed.demo',
