@@ -1,0 +1,179 @@
+// Route × role authorization matrix over HTTP against the built server (SECURITY.md §12.1).
+// The routes come from the BUILT manifest, so a new route without a row here fails the suite:
+// nothing ships untested. Expectations are written out by hand, one column per demo account.
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type { ServerBuild } from '@remix-run/node'
+import { ulid } from 'ulid'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { DEMO_ACCOUNTS } from '../db/seed/demo'
+import { Client, loggedIn } from './helpers/http'
+import { startServer, type RunningServer } from './helpers/server'
+
+type Expect = number | readonly number[]
+type Row = {
+  /** Expected GET status per demo account, in the order of ACCOUNTS. */
+  get: readonly Expect[]
+  /** Anonymous GET; default: 302 to /login. */
+  anonymousGet?: { status: number; location?: string }
+  /** Anonymous POST; default: 302 to /login when the route has an action, else 405. */
+  anonymousPost?: Expect
+  /** Where a 302 in `get` must lead. */
+  redirectsTo?: string
+}
+
+// prettier-ignore
+const ACCOUNTS = ['admin', 'mingjian.admin', 'mingjian.li', 'mingjian.zhao', 'hengping.admin', 'binjiang.finance', 'xihu.finance', 'expert.zhang', 'unit.edu'] as const
+const DENIED = [403, 404] as const
+
+// Columns:          admin  mj.adm mj.li mj.zhao hp.adm bj.fin xh.fin expert unit
+// prettier-ignore
+const TABLE: Record<string, Row> = {
+  '/': {               get: [302,   302,   302,  302,    302,   302,   302,   302,   302], redirectsTo: '/dashboard' },
+  '/login': {          get: [302,   302,   302,  302,    302,   302,   302,   302,   302], redirectsTo: '/dashboard',
+                       anonymousGet: { status: 200 }, anonymousPost: 400 },
+  '/logout': {         get: [302,   302,   302,  302,    302,   302,   302,   302,   302], redirectsTo: '/dashboard',
+                       anonymousGet: { status: 302, location: '/dashboard' } },
+  '/dashboard': {      get: [200,   200,   200,  200,    200,   200,   200,   200,   200] },
+  '/account': {        get: [200,   200,   200,  200,    200,   200,   200,   200,   200] },
+  '/engagements': {    get: [403,   200,   200,  200,    200,   200,   200,   403,   200] },
+  '/engagements/new': { get: [403,  200,   200,  200,    200,   403,   403,   403,   403] },
+  // A random id: those who may look get 404, the others 403 or 404 (either reveals nothing).
+  '/engagements/:id': { get: [DENIED, 404, 404,  404,    404,   404,   404,   DENIED, 404] },
+  '/engagements/:id/edit': { get: [DENIED, 404, 404, 404, 404,  DENIED, DENIED, DENIED, DENIED] },
+  '/admin/organizations': { get: [200, 403,  403,  403,    403,   403,   403,   403,   403] },
+  '/admin/organizations/:id': { get: [404, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED] },
+  '/admin/users': {    get: [200,   403,   403,  403,    403,   403,   403,   403,   403] },
+  '/users': {          get: [403,   200,   403,  403,    200,   200,   200,   403,   403] },
+  '/users/:id': {      get: [DENIED, 404,  DENIED, DENIED, 404, 404,   404,   DENIED, DENIED] },
+  '/audit': {          get: [200,   200,   403,  403,    200,   403,   403,   403,   403] },
+}
+
+/** Pathless layouts have no URL of their own; their loaders run (and are checked) under their pages. */
+const LAYOUTS: Record<string, string> = {
+  'routes/_app': 'signed-in shell: requireUser, nav by role',
+}
+
+type ManifestRoute = { id: string; path?: string; index?: boolean; parentId?: string; module: Record<string, unknown> }
+
+function loadManifest(): Record<string, ManifestRoute> {
+  // The server under test runs this same build/ directory.
+  const build = createRequire(__filename)(path.resolve('build', 'index.js')) as ServerBuild
+  return build.routes as unknown as Record<string, ManifestRoute>
+}
+
+/** `/engagements/:engagementId/edit` -> `/engagements/:id/edit`: the table does not care about param names. */
+function urlPattern(routes: Record<string, ManifestRoute>, id: string): string {
+  const parts: string[] = []
+  for (let r: ManifestRoute | undefined = routes[id]; r; r = r.parentId ? routes[r.parentId] : undefined) {
+    if (r.path) parts.unshift(...r.path.split('/').filter(Boolean))
+  }
+  return '/' + parts.map((p) => (p.startsWith(':') ? ':id' : p)).join('/')
+}
+
+const isPathlessLayout = (r: ManifestRoute) => r.id !== 'root' && !r.index && !r.path
+const hasHandler = (r: ManifestRoute) => typeof r.module.loader === 'function' || typeof r.module.action === 'function'
+
+function concreteUrl(pattern: string): string {
+  return pattern.replace(/:id/g, () => ulid())
+}
+
+function matches(expected: Expect, status: number): boolean {
+  return typeof expected === 'number' ? expected === status : expected.includes(status)
+}
+
+const routes = loadManifest()
+const handlerRoutes = Object.values(routes).filter(hasHandler)
+const withAction = new Set(handlerRoutes.filter((r) => typeof r.module.action === 'function').map((r) => urlPattern(routes, r.id)))
+
+let server: RunningServer
+const clients = new Map<string, Client>()
+
+beforeAll(async () => {
+  server = await startServer()
+  for (const username of ACCOUNTS) clients.set(username, await loggedIn(server.url, username))
+})
+afterAll(async () => {
+  await server?.stop()
+})
+
+describe('the expected table is complete', () => {
+  test('its columns are exactly the demo accounts', () => {
+    expect([...ACCOUNTS]).toEqual(DEMO_ACCOUNTS.map((a) => a.username))
+    for (const [url, row] of Object.entries(TABLE)) expect(row.get, url).toHaveLength(ACCOUNTS.length)
+  })
+
+  test('every route with a loader or action in the built manifest has a row', () => {
+    const missing = handlerRoutes
+      .filter((r) => (isPathlessLayout(r) ? !(r.id in LAYOUTS) : !(urlPattern(routes, r.id) in TABLE)))
+      .map((r) => `${r.id} (${urlPattern(routes, r.id)})`)
+    expect(missing, 'routes without a row in TABLE/LAYOUTS').toEqual([])
+  })
+
+  test('every row names a route that exists in the build', () => {
+    const built = new Set(handlerRoutes.filter((r) => !isPathlessLayout(r)).map((r) => urlPattern(routes, r.id)))
+    const absent = Object.keys(TABLE).filter((url) => !built.has(url))
+    expect(absent, 'rows in TABLE whose page is not in the build (yet)').toEqual([])
+    for (const id of Object.keys(LAYOUTS)) expect(routes[id], id).toBeDefined()
+  })
+})
+
+describe('anonymous requests', () => {
+  test.each(Object.keys(TABLE))('GET %s', async (pattern) => {
+    const expected = TABLE[pattern]!.anonymousGet ?? { status: 302, location: '/login' }
+    const res = await fetch(server.url + concreteUrl(pattern), { redirect: 'manual' })
+    expect(res.status).toBe(expected.status)
+    if (expected.location) expect(res.headers.get('location') ?? '').toMatch(new RegExp(`^${expected.location}(\\?|$)`))
+  })
+
+  test.each(Object.keys(TABLE))('POST %s', async (pattern) => {
+    const expected = TABLE[pattern]!.anonymousPost ?? (withAction.has(pattern) ? 302 : 405)
+    const res = await new Client(server.url).post(concreteUrl(pattern), { intent: 'x' })
+    expect(matches(expected, res.status), `status ${res.status}`).toBe(true)
+    if (res.status === 302) expect(res.headers.get('location') ?? '').toMatch(/^\/login(\?|$)/)
+  })
+
+  test.each(Object.keys(TABLE))('GET %s.data (client navigation data) leaks nothing', async (pattern) => {
+    const dataUrl = pattern === '/' ? '/_root.data' : concreteUrl(pattern) + '.data'
+    const res = await fetch(server.url + dataUrl, { redirect: 'manual' })
+    const body = await res.text()
+    // Single fetch answers a redirect as 202 + a redirect record; a 200 here would be loader data.
+    if (pattern !== '/login') expect(res.status).not.toBe(200)
+    for (const a of DEMO_ACCOUNTS) expect(body).not.toContain(a.displayName)
+  })
+})
+
+describe('signed-in GET by every demo account', () => {
+  test.each(Object.keys(TABLE))('GET %s', async (pattern) => {
+    const row = TABLE[pattern]!
+    const url = concreteUrl(pattern)
+    const mismatches: string[] = []
+    for (const [i, username] of ACCOUNTS.entries()) {
+      const res = await clients.get(username)!.get(url)
+      const expected = row.get[i]!
+      if (!matches(expected, res.status)) mismatches.push(`${username}: expected ${JSON.stringify(expected)}, got ${res.status}`)
+      else if (res.status === 302 && row.redirectsTo && res.headers.get('location') !== row.redirectsTo) {
+        mismatches.push(`${username}: redirected to ${res.headers.get('location')}, expected ${row.redirectsTo}`)
+      }
+      await res.body?.cancel()
+    }
+    expect(mismatches).toEqual([])
+  })
+})
+
+describe('signed-in POST by accounts the page refuses', () => {
+  // An action must refuse whoever its loader refuses, before it looks at the form.
+  test.each(Object.keys(TABLE).filter((p) => withAction.has(p)))('POST %s', async (pattern) => {
+    const row = TABLE[pattern]!
+    const url = concreteUrl(pattern)
+    const mismatches: string[] = []
+    for (const [i, username] of ACCOUNTS.entries()) {
+      const expected = row.get[i]!
+      if (!matches(expected, 403)) continue // permitted (200, or 404 for a random id): the page's own tests
+      const res = await clients.get(username)!.post(url, { intent: 'x' })
+      if (!matches(expected, res.status)) mismatches.push(`${username}: expected ${JSON.stringify(expected)}, got ${res.status}`)
+      await res.body?.cancel()
+    }
+    expect(mismatches).toEqual([])
+  })
+})
