@@ -62,5 +62,6 @@ export function formatPoints(hundredths: number): string {
 export function roundHalfUp(x: number): number {
   if (!Number.isFinite(x)) throw new RangeError('cannot round a non-finite number')
   const r = Math.round(Math.abs(x) + 1e-9)
-  return x < 0 ? -r : r
+  // `-r` would be -0 for small negatives; -0 is not a clean integer to store or compare.
+  return x < 0 && r !== 0 ? -r : r
 }

@@ -1,6 +1,6 @@
 // The one rights engine (SECURITY.md §3.1). Loaders, actions, list queries and exports all ask here.
-import type { OrgKind, Role } from './roles'
-import { isClosedStage } from './stages'
+import { ROLE_CODES, type OrgKind, type Role } from './roles'
+import { isClosedStage, isStage } from './stages'
 
 export type Actor = {
   userId: string
@@ -45,7 +45,8 @@ export type Action =
 
 /** Fails closed: an unexpected resource shape or a thrown error answers false. */
 export function can(actor: Actor | null, action: Action, resource: Resource): boolean {
-  if (!actor) return false
+  // A role this engine does not know gets nothing, not whatever the role-blind rules would give.
+  if (!actor || !ROLE_CODES.includes(actor.role)) return false
   try {
     return decide(actor, action, resource)
   } catch {
@@ -71,7 +72,8 @@ function decide(actor: Actor, action: Action, r: Resource): boolean {
       return r.type === 'engagement' && canViewEngagement(actor, r)
     case 'engagement.edit':
     case 'engagement.move':
-      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && !(action === 'engagement.edit' && isClosedStage(r.stage))
+      // An unknown stage could be a closed one: editing needs a stage known to be open.
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && !(action === 'engagement.edit' && (!isStage(r.stage) || isClosedStage(r.stage)))
     case 'audit.view':
       if (r.type !== 'audit') return false
       if (actor.role === 'system_admin') return r.organizationId === null
