@@ -3,7 +3,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import helmet from 'helmet'
-import { formBodyGuard, originCheck, publicHostFromAppOrigin } from './security'
+import { formBodyGuard, originCheck, publicHostFromAppOrigin, trustProxySetting } from './security'
 
 export async function createApp() {
   const buildPath = path.resolve('build', 'index.js')
@@ -11,7 +11,8 @@ export async function createApp() {
   const build = require(buildPath) as ServerBuild
   const app = express()
   app.disable('x-powered-by')
-  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
+  const trustProxy = trustProxySetting(process.env.TRUST_PROXY)
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy)
   const ownOrigin = process.env.APP_ORIGIN?.trim().replace(/\/+$/, '') || null
   app.use(
     helmet({

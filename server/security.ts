@@ -78,3 +78,16 @@ export function publicHostFromAppOrigin(ownOrigin: string | null) {
     next()
   }
 }
+
+/**
+ * TRUST_PROXY as express understands it: a hop count, true/false, or a list of addresses/subnet
+ * names ("loopback, 10.0.0.0/8"). Express reads every string as an address list, so "1" would trust
+ * nobody and "true" would crash at start-up.
+ */
+export function trustProxySetting(value: string | undefined): boolean | number | string | undefined {
+  const v = value?.trim()
+  if (!v) return undefined
+  if (v === 'true' || v === 'false') return v === 'true'
+  if (/^\d+$/.test(v)) return Number(v)
+  return v
+}

@@ -11,6 +11,7 @@ import { DEMO_PASSWORD } from '../db/seed/demo'
 import { Client, loggedIn } from './helpers/http'
 import { startServer, type RunningServer } from './helpers/server'
 import { makeTempDb } from './helpers/temp-db'
+import { trustProxySetting } from '../server/security'
 
 // getSessionUser signs and reads cookies in this process: keep its secret out of the developer's data/.
 process.env.SESSION_SECRETS = 'security-test-session-secret'
@@ -135,28 +136,62 @@ describe('headers and cookies', () => {
     expect(attrs).toContain('path=/')
     expect(attrs.some((a) => a.startsWith('domain'))).toBe(false)
   })
+})
 
-  test('with an https APP_ORIGIN the cookie is __Host- and Secure, HSTS is sent, and the origin check uses APP_ORIGIN', async () => {
-    const appOrigin = 'https://evaldesk.example.gov.cn'
-    const httpsServer = await startServer({ env: { NODE_ENV: 'production', APP_ORIGIN: appOrigin } })
+describe('behind a TLS-terminating proxy (APP_ORIGIN=https://…, TRUST_PROXY=1)', () => {
+  const appOrigin = 'https://evaldesk.example.gov.cn'
+  let proxied: RunningServer
+  beforeAll(async () => {
+    proxied = await startServer({ env: { NODE_ENV: 'production', APP_ORIGIN: appOrigin, TRUST_PROXY: '1' } })
+  })
+  afterAll(async () => {
+    await proxied?.stop()
+  })
+
+  test('the cookie is __Host- and Secure, HSTS is sent, and the origin check uses APP_ORIGIN', async () => {
+    const client = new Client(proxied.url)
+    // The request's own host no longer counts as our origin once APP_ORIGIN is set.
+    expect((await client.post('/login', { username: 'mingjian.li', password: DEMO_PASSWORD })).status).toBe(403)
+    const res = await client.post('/login', { username: 'mingjian.li', password: DEMO_PASSWORD }, { Origin: appOrigin })
+    expect(res.status).toBe(302)
+    const { name, attrs } = cookieAttributes(res.headers.get('set-cookie') ?? '')
+    expect(name).toBe('__Host-evaldesk_session')
+    expect(attrs).toContain('secure')
+    expect(attrs).toContain('httponly')
+    expect(attrs).toContain('samesite=lax')
+    expect(attrs).toContain('path=/')
+    expect(attrs.some((a) => a.startsWith('domain'))).toBe(false)
+    expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/)
+    expect((await client.get('/dashboard')).status).toBe(200)
+    // A client-supplied X-Forwarded-Host changes nothing: the public host is APP_ORIGIN's.
+    const out = await client.post('/logout', {}, { Origin: appOrigin, 'X-Forwarded-Host': 'evil.example.com' })
+    expect(out.status).toBe(302)
+    expect(out.headers.get('location')).toBe('/login')
+  })
+
+  test('login throttling counts the client address the proxy reports', async () => {
+    const res = await new Client(proxied.url).post(
+      '/login',
+      { username: 'mingjian.li', password: WRONG_PASSWORD },
+      { Origin: appOrigin, 'X-Forwarded-For': '203.0.113.7' },
+    )
+    expect(res.status).toBe(400)
+    const db = openDatabase(proxied.dbFile, { readonly: true })
     try {
-      const client = new Client(httpsServer.url)
-      // The request's own host no longer counts as our origin once APP_ORIGIN is set.
-      expect((await client.post('/login', { username: 'mingjian.li', password: DEMO_PASSWORD })).status).toBe(403)
-      const res = await client.post('/login', { username: 'mingjian.li', password: DEMO_PASSWORD }, { Origin: appOrigin })
-      expect(res.status).toBe(302)
-      const { name, attrs } = cookieAttributes(res.headers.get('set-cookie') ?? '')
-      expect(name).toBe('__Host-evaldesk_session')
-      expect(attrs).toContain('secure')
-      expect(attrs).toContain('httponly')
-      expect(attrs).toContain('samesite=lax')
-      expect(attrs).toContain('path=/')
-      expect(attrs.some((a) => a.startsWith('domain'))).toBe(false)
-      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/)
-      expect((await client.get('/dashboard')).status).toBe(200)
+      const keys = (db.$client.prepare('SELECT key FROM login_failures').all() as { key: string }[]).map((r) => r.key)
+      expect(keys).toContain('ip:203.0.113.7')
     } finally {
-      await httpsServer.stop()
+      db.$client.close()
     }
+  })
+
+  test('TRUST_PROXY values mean what express means', () => {
+    expect(trustProxySetting(undefined)).toBeUndefined()
+    expect(trustProxySetting(' ')).toBeUndefined()
+    expect(trustProxySetting('1')).toBe(1)
+    expect(trustProxySetting('true')).toBe(true)
+    expect(trustProxySetting('false')).toBe(false)
+    expect(trustProxySetting('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8')
   })
 })
 
