@@ -285,6 +285,15 @@ describe('login', () => {
     expect((await login('mingjian.li', DEMO_PASSWORD)).status).toBe(302)
   })
 
+  test('a burst of parallel guesses gets no more than 5 password checks before the lock', async () => {
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => login('admin', `${WRONG_PASSWORD}-${i}`)))
+    const statuses = burst.map((r) => r.status)
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15)
+    expect(count("SELECT count(*) AS n FROM login_failures WHERE key = 'account:admin'")).toBe(5)
+    expect((await login('admin', DEMO_PASSWORD)).status).toBe(429)
+  })
+
   test('redirectTo only follows local paths', async () => {
     for (const target of ['//evil.com', 'https://evil.com/x', '/\\evil.com', 'javascript:alert(1)']) {
       const res = await login('mingjian.li', DEMO_PASSWORD, { redirectTo: target })

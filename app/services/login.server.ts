@@ -19,21 +19,23 @@ export async function attemptLogin(
   const username = input.username.trim().toLowerCase()
   const accountKey = `account:${username}`
   const ipKey = `ip:${input.ip}`
-  const since = windowStart(at).toISOString()
-  const counts = db
-    .select({ key: loginFailures.key, n: sql<number>`count(*)` })
-    .from(loginFailures)
-    .where(and(inArray(loginFailures.key, [accountKey, ipKey]), gte(loginFailures.at, since)))
-    .groupBy(loginFailures.key)
-    .all()
-  const failures = {
-    account: counts.find((c) => c.key === accountKey)?.n ?? 0,
-    ip: counts.find((c) => c.key === ipKey)?.n ?? 0,
-  }
   const user = db.select().from(users).where(eq(users.username, username)).get()
 
-  if (isThrottled(failures)) {
-    inTransaction(db, (tx) =>
+  // Count and book the attempt in one step, before the (slow, async) password check: otherwise a
+  // burst of parallel guesses would all read "under the limit" and all get checked.
+  const gate = inTransaction(db, (tx) => {
+    const since = windowStart(at).toISOString()
+    const counts = tx
+      .select({ key: loginFailures.key, n: sql<number>`count(*)` })
+      .from(loginFailures)
+      .where(and(inArray(loginFailures.key, [accountKey, ipKey]), gte(loginFailures.at, since)))
+      .groupBy(loginFailures.key)
+      .all()
+    const failures = {
+      account: counts.find((c) => c.key === accountKey)?.n ?? 0,
+      ip: counts.find((c) => c.key === ipKey)?.n ?? 0,
+    }
+    if (isThrottled(failures)) {
       appendAudit(tx, {
         actor: ANONYMOUS,
         action: 'login.throttled',
@@ -41,19 +43,26 @@ export async function attemptLogin(
         entityId: user?.id ?? '',
         after: { username, ip: input.ip },
         at,
-      }),
-    )
-    return { kind: 'throttled' }
-  }
+      })
+      return { throttled: true as const }
+    }
+    // Counted as failures until the password proves right.
+    const booked = tx
+      .insert(loginFailures)
+      .values([
+        { key: accountKey, at: at.toISOString() },
+        { key: ipKey, at: at.toISOString() },
+      ])
+      .returning({ id: loginFailures.id })
+      .all()
+    return { throttled: false as const, bookedIds: booked.map((b) => b.id) }
+  })
+  if (gate.throttled) return { kind: 'throttled' }
 
   // Unknown accounts are checked against a dummy hash so both paths take the same time.
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()))
   if (!user || !passwordOk || user.status !== 'active') {
-    inTransaction(db, (tx) => {
-      tx.insert(loginFailures).values([
-        { key: accountKey, at: at.toISOString() },
-        { key: ipKey, at: at.toISOString() },
-      ]).run()
+    inTransaction(db, (tx) =>
       appendAudit(tx, {
         actor: { ...ANONYMOUS, organizationId: user?.organizationId ?? null },
         action: 'login.failed',
@@ -61,13 +70,13 @@ export async function attemptLogin(
         entityId: user?.id ?? '',
         after: { username, ip: input.ip },
         at,
-      })
-    })
+      }),
+    )
     return { kind: 'invalid' }
   }
 
   const rehash = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null
-  const setCookie = await startSessionAndAudit(db, user, input, at, rehash)
+  const setCookie = await startSessionAndAudit(db, user, input, at, rehash, gate.bookedIds)
   return { kind: 'ok', setCookie, userId: user.id }
 }
 
@@ -77,9 +86,11 @@ async function startSessionAndAudit(
   input: { ip: string; userAgent: string },
   at: Date,
   rehash: string | null,
+  bookedFailureIds: number[],
 ): Promise<string> {
   const token = inTransaction(db, (tx) => {
     tx.delete(loginFailures).where(eq(loginFailures.key, `account:${user.username}`)).run()
+    tx.delete(loginFailures).where(inArray(loginFailures.id, bookedFailureIds)).run()
     if (rehash) tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id)).run()
     appendAudit(tx, {
       actor: { userId: user.id, role: user.role, organizationId: user.organizationId },
