@@ -18,8 +18,8 @@ export const command: CommandSpec<z.infer<typeof input>> = {
   },
   input,
   async run({ file, force }, ctx) {
-    const key = existingAuditKey(ctx.dbPath)
     const db = ctx.openDb({ readonly: true })
+    const key = existingAuditKey(ctx.dbPath)
     try {
       const result = await backupDatabase(db, file, { force, auditKey: key })
       const { check } = result
