@@ -60,6 +60,12 @@ export function integer(opts: { label: string; min: number; max: number }) {
   )
 }
 
+// Month 13 or day 00 make an Invalid Date, whose toISOString() throws; 02-30 rolls over to March.
+function isRealDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)
+}
+
 /** A calendar date "YYYY-MM-DD" that exists. */
 export function isoDate(label: string) {
   return z.preprocess(
@@ -67,7 +73,7 @@ export function isoDate(label: string) {
     z
       .string()
       .min(1, `请填写${label}`)
-      .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), `${label}格式应为 年-月-日`),
+      .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s), `${label}格式应为 年-月-日`),
   )
 }
 
