@@ -295,7 +295,7 @@ describe('login', () => {
   })
 
   test('redirectTo only follows local paths', async () => {
-    for (const target of ['//evil.com', 'https://evil.com/x', '/\\evil.com', 'javascript:alert(1)']) {
+    for (const target of ['//evil.com', 'https://evil.com/x', '/\\evil.com', 'javascript:alert(1)', '/\t/evil.com', '/\n/evil.com', ' //evil.com']) {
       const res = await login('mingjian.li', DEMO_PASSWORD, { redirectTo: target })
       expect(res.status, target).toBe(302)
       expect(res.headers.get('location'), target).toBe('/dashboard')

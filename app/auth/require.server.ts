@@ -28,8 +28,21 @@ export function notFound(): Response {
   return new Response('未找到', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 }
 
-/** Only same-site relative paths are followed after login (no open redirect). */
+const LOCAL_BASE = 'http://evaldesk.local'
+
+/**
+ * Only same-site relative paths are followed after login (no open redirect). The target is parsed
+ * the way a browser parses a Location header (which drops tabs and newlines and reads `\` as `/`),
+ * so `/\t/evil.com` cannot turn into `//evil.com` on the way.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/dashboard'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  if (typeof to !== 'string' || !to.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback
+  let url: URL
+  try {
+    url = new URL(to, LOCAL_BASE)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== LOCAL_BASE || url.pathname.startsWith('//')) return fallback
+  return url.pathname + url.search + url.hash
 }
