@@ -25,6 +25,7 @@ type Row = {
 // prettier-ignore
 const ACCOUNTS = ['admin', 'mingjian.admin', 'mingjian.li', 'mingjian.zhao', 'hengping.admin', 'binjiang.finance', 'xihu.finance', 'expert.zhang', 'unit.edu'] as const
 const DENIED = [403, 404] as const
+const STACK_LINE = /^\s+at .+[(:]/m
 
 // Columns:          admin  mj.adm mj.li mj.zhao hp.adm bj.fin xh.fin expert unit
 // prettier-ignore
@@ -44,7 +45,8 @@ const TABLE: Record<string, Row> = {
   '/admin/organizations': { get: [200, 403,  403,  403,    403,   403,   403,   403,   403] },
   '/admin/organizations/:id': { get: [404, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED] },
   '/admin/users': {    get: [200,   403,   403,  403,    403,   403,   403,   403,   403] },
-  '/users': {          get: [403,   200,   403,  403,    200,   200,   200,   403,   403] },
+  // The system admin manages every account on /admin/users and is sent there.
+  '/users': {          get: [302,   200,   403,  403,    200,   200,   200,   403,   403], redirectsTo: '/admin/users' },
   '/users/:id': {      get: [DENIED, 404,  DENIED, DENIED, 404, 404,   404,   DENIED, DENIED] },
   '/audit': {          get: [200,   200,   403,  403,    200,   403,   403,   403,   403] },
 }
@@ -155,7 +157,14 @@ describe('signed-in GET by every demo account', () => {
       else if (res.status === 302 && row.redirectsTo && res.headers.get('location') !== row.redirectsTo) {
         mismatches.push(`${username}: redirected to ${res.headers.get('location')}, expected ${row.redirectsTo}`)
       }
-      await res.body?.cancel()
+      const body = await res.text()
+      if (res.status >= 400 && STACK_LINE.test(body)) mismatches.push(`${username}: stack trace in the ${res.status} page`)
+      if (matches(expected, 403)) {
+        // The same loader answers client-side navigations; a refusal there must not carry data either.
+        const viaData = await clients.get(username)!.get(`${url}.data`)
+        if (viaData.status === 200) mismatches.push(`${username}: ${url}.data answered 200`)
+        await viaData.body?.cancel()
+      }
     }
     expect(mismatches).toEqual([])
   })
