@@ -1,8 +1,10 @@
 // Account administration shared by the web pages and the command line: one set of zod schemas, one
 // set of checks, one audit trail. Every change is one BEGIN IMMEDIATE transaction with its audit row.
+import { data } from '@remix-run/node'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
 import { hashPassword, passwordProblem, PASSWORD_MAX, verifyPassword } from '../auth/password.server'
+import { forbidden, notFound } from '../auth/require.server'
 import { endAllSessionsOf, type SessionUser } from '../auth/session.server'
 import { can, type Action, type Actor, type Resource } from '../domain/permissions'
 import { ROLE_CODES, ROLES_BY_ORG_KIND, ROLES_WITHOUT_ORG, type Role } from '../domain/roles'
@@ -20,7 +22,7 @@ import {
   updateUserStatus,
   type VisibleUser,
 } from '../models/user.server'
-import { text, versionField, type FieldErrors } from '../utils/form'
+import { text, versionField, type FieldErrors, type FormValues } from '../utils/form'
 import { inTransaction } from './transaction.server'
 
 export const STALE_MESSAGE = '数据已被他人修改，请刷新后重试'
@@ -79,6 +81,17 @@ export async function outcome<T>(fn: () => T | Promise<T>): Promise<Outcome<T>> 
     if (error instanceof Refusal) return { ok: false, status: error.status, errors: error.errors }
     throw error
   }
+}
+
+/**
+ * How an action answers a refusal: 404 and 403 as the error pages (nothing of the record leaks);
+ * 400 and 409 re-render the form with the messages and what was typed.
+ */
+export function answerRefusal(refusal: { status: RefusalStatus; errors: FieldErrors }, values: FormValues) {
+  if (refusal.status === 404) throw notFound()
+  if (refusal.status === 403) throw forbidden()
+  for (const key of Object.keys(values)) if (/password/i.test(key)) values[key] = ''
+  return data({ errors: refusal.errors, values }, { status: refusal.status })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,286 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { getDb } from '../../db/client.server'
+import { forbidden, requireUser } from '~/auth/require.server'
+import { can } from '~/domain/permissions'
+import { roleLabel } from '~/domain/roles'
+import { AUDIT_PAGE_SIZE, distinctAuditActions, listAudit } from '~/models/audit.server'
+import { displayNamesByIds, listUserOptions } from '~/models/user.server'
+import { integer, isoDate, text } from '~/utils/form'
+
+export const meta: MetaFunction = () => [{ title: '审计日志 · EvalDesk' }]
+
+const ACTION_LABELS: Record<string, string> = {
+  'login.succeeded': '登录成功',
+  'login.failed': '登录失败',
+  'login.throttled': '登录被限制',
+  logout: '退出登录',
+  'seed.demo': '写入演示数据',
+  'organization.create': '创建机构',
+  'organization.status': '启用/停用机构',
+  'user.create': '创建账号',
+  'user.update': '修改账号资料',
+  'user.reset_password': '重置密码',
+  'user.status': '启用/停用账号',
+  'account.password_change': '修改本人密码',
+  'engagement.create': '创建评价项目',
+  'engagement.update': '修改评价项目',
+  'engagement.stage_move': '变更项目阶段',
+  'evaluated_unit.create': '新增被评价单位',
+}
+
+const ENTITY_LABELS: Record<string, string> = {
+  user: '账号',
+  organization: '机构',
+  engagement: '评价项目',
+  evaluated_unit: '被评价单位',
+  database: '数据库',
+}
+
+const ACTOR_ROLE_LABELS: Record<string, string> = { cli: '命令行', anonymous: '未登录', system: '系统' }
+
+const FIELD_LABELS: Record<string, string> = {
+  status: '状态',
+  displayName: '姓名',
+  username: '用户名',
+  role: '角色',
+  phone: '电话',
+  email: '邮箱',
+  name: '名称',
+  kind: '类型',
+  region: '地区',
+  creditCode: '信用代码',
+  orgAdmin: '账号管理员',
+  mustChangePassword: '须改密码',
+  organizationId: '机构',
+  evaluatedUnitId: '被评价单位',
+  ip: 'IP',
+  stage: '阶段',
+}
+
+const VALUE_LABELS: Record<string, string> = { active: '启用', disabled: '停用', true: '是', false: '否' }
+
+const optionalDate = (label: string) => z.union([z.literal(''), isoDate(label)])
+const code = (message: string) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(64, message).regex(/^[a-z0-9_.]*$/, message))
+
+const AuditFilterForm = z.object({
+  action: code('操作类型无效'),
+  entity: code('对象类型无效'),
+  actor: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(64, '操作人无效')),
+  from: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), optionalDate('起始日期')),
+  to: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), optionalDate('截止日期')),
+  q: text({ label: '关键词', max: 100, required: false }),
+  page: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v : '1'), integer({ label: '页码', min: 1, max: 100_000 })),
+})
+
+/** A calendar day as typed in China, as the UTC instant its first second starts at. */
+function shanghaiDayStart(day: string, plusDays = 0): string {
+  return new Date(Date.parse(`${day}T00:00:00+08:00`) + plusDays * 86_400_000).toISOString()
+}
+
+const SHANGHAI = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+})
+function shanghaiTime(iso: string): string {
+  const parts = Object.fromEntries(SHANGHAI.formatToParts(new Date(iso)).map((p) => [p.type, p.value]))
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`
+}
+
+function parseObject(json: string | null): Record<string, unknown> | null {
+  if (!json) return null
+  try {
+    const value: unknown = JSON.parse(json)
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { 值: value }
+  } catch {
+    return null
+  }
+}
+
+function shown(value: unknown): string {
+  const raw = value === undefined || value === null || value === '' ? '—' : typeof value === 'string' ? value : JSON.stringify(value)
+  const label = VALUE_LABELS[raw] ?? raw
+  return label.length > 60 ? `${label.slice(0, 57)}…` : label
+}
+
+/** The fields that changed, as "字段: 旧 → 新" (or "字段: 值" when only one side exists). */
+function describeChanges(beforeJson: string | null, afterJson: string | null): string[] {
+  const before = parseObject(beforeJson)
+  const after = parseObject(afterJson)
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
+  const lines: string[] = []
+  for (const key of keys) {
+    const b = before?.[key]
+    const a = after?.[key]
+    if (before && after && JSON.stringify(b) === JSON.stringify(a)) continue
+    const label = FIELD_LABELS[key] ?? key
+    if (before && after) lines.push(`${label}：${shown(b)} → ${shown(a)}`)
+    else lines.push(`${label}：${shown(after ? a : b)}`)
+  }
+  return lines.length > 8 ? [...lines.slice(0, 8), `……另有 ${lines.length - 8} 项`] : lines
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const organizationId = user.actor.organizationId
+  if (!can(user.actor, 'audit.view', { type: 'audit', organizationId })) throw forbidden()
+  const db = getDb()
+  const params = new URL(request.url).searchParams
+  const raw = Object.fromEntries([...AuditFilterForm.keyof().options].map((k) => [k, params.get(k) ?? '']))
+  const actions = distinctAuditActions(db, organizationId)
+  const actors = listUserOptions(db, organizationId)
+  const options = {
+    actions: actions.map((a) => ({ code: a, label: ACTION_LABELS[a] ?? a })),
+    entities: Object.entries(ENTITY_LABELS).map(([c, label]) => ({ code: c, label })),
+    actors: actors.map((a) => ({ id: a.id, label: `${a.displayName}（${a.username}）` })),
+  }
+  const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.length > 200 ? v.slice(0, 200) : v]))
+  const parsed = AuditFilterForm.safeParse(raw)
+  const errors: Record<string, string> = {}
+  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '_form')] ??= issue.message
+  const f = parsed.success ? parsed.data : null
+  if (f && f.actor && !actors.some((a) => a.id === f.actor)) errors.actor = '操作人无效'
+  if (f && f.from && f.to && f.to < f.from) errors.to = '截止日期不能早于起始日期'
+  if (!f || Object.keys(errors).length > 0) {
+    return data({ errors, values, options, total: 0, page: 1, pages: 1, entries: [] }, { status: 400 })
+  }
+  const { total, rows } = listAudit(
+    db,
+    {
+      organizationId,
+      action: f.action || undefined,
+      entity: f.entity || undefined,
+      actorUserId: f.actor || undefined,
+      from: f.from ? shanghaiDayStart(f.from) : undefined,
+      to: f.to ? shanghaiDayStart(f.to, 1) : undefined,
+      text: f.q || undefined,
+    },
+    f.page,
+  )
+  const names = displayNamesByIds(db, rows.flatMap((r) => (r.actorUserId ? [r.actorUserId] : [])))
+  const entries = rows.map((r) => ({
+    seq: r.seq,
+    at: shanghaiTime(r.at),
+    actorName: r.actorUserId ? (names.get(r.actorUserId) ?? '（已删除）') : '—',
+    actorRole: ACTOR_ROLE_LABELS[r.actorRole] ?? roleLabel(r.actorRole),
+    action: ACTION_LABELS[r.action] ?? r.action,
+    actionCode: r.action,
+    entity: ENTITY_LABELS[r.entity] ?? r.entity,
+    entityId: r.entityId,
+    changes: describeChanges(r.beforeJson, r.afterJson),
+  }))
+  return { errors, values, options, total, page: f.page, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)), entries }
+}
+
+export default function AuditPage() {
+  const d = useLoaderData<typeof loader>()
+  const errors: Record<string, string | undefined> = d.errors
+  const v = d.values as Record<string, string | undefined>
+  const pageLink = (page: number) => {
+    const q = new URLSearchParams()
+    for (const key of ['action', 'entity', 'actor', 'from', 'to', 'q']) if (v[key]) q.set(key, v[key]!)
+    q.set('page', String(page))
+    return `?${q.toString()}`
+  }
+  const select = (name: string, label: string, items: { value: string; label: string }[], all: string) => (
+    <div className={errors[name] ? 'field has-error' : 'field'}>
+      <label htmlFor={`a-${name}`}>{label}</label>
+      <select id={`a-${name}`} name={name} defaultValue={v[name] ?? ''}>
+        <option value="">{all}</option>
+        {items.map((i) => (
+          <option key={i.value} value={i.value}>
+            {i.label}
+          </option>
+        ))}
+      </select>
+      {errors[name] ? <p className="field-error" role="alert">{errors[name]}</p> : null}
+    </div>
+  )
+  const input = (name: string, label: string, type: string) => (
+    <div className={errors[name] ? 'field has-error' : 'field'}>
+      <label htmlFor={`a-${name}`}>{label}</label>
+      <input id={`a-${name}`} name={name} type={type} defaultValue={v[name] ?? ''} />
+      {errors[name] ? <p className="field-error" role="alert">{errors[name]}</p> : null}
+    </div>
+  )
+  return (
+    <section>
+      <h1>审计日志</h1>
+      <Form method="get" className="toolbar" data-testid="audit-filter">
+        {select('action', '操作', d.options.actions.map((a) => ({ value: a.code, label: a.label })), '全部操作')}
+        {select('entity', '对象', d.options.entities.map((e) => ({ value: e.code, label: e.label })), '全部对象')}
+        {select('actor', '操作人', d.options.actors.map((a) => ({ value: a.id, label: a.label })), '全部人员')}
+        {input('from', '起始日期', 'date')}
+        {input('to', '截止日期', 'date')}
+        {input('q', '关键词', 'search')}
+        {errors.page ? <p className="field-error">{errors.page}</p> : null}
+        <button type="submit">筛选</button>
+        <Link to="/audit">清除</Link>
+      </Form>
+      <p className="muted">共 {d.total} 条记录（时间为北京时间）</p>
+      {d.entries.length === 0 ? (
+        <p className="muted">没有符合条件的记录。</p>
+      ) : (
+        <table data-testid="audit-table">
+          <thead>
+            <tr>
+              <th className="num">序号</th>
+              <th>时间</th>
+              <th>操作人</th>
+              <th>操作</th>
+              <th>对象</th>
+              <th>变更</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.entries.map((e) => (
+              <tr key={e.seq} data-action={e.actionCode}>
+                <td className="num">{e.seq}</td>
+                <td style={{ whiteSpace: 'nowrap' }}>{e.at}</td>
+                <td>
+                  {e.actorName}
+                  <br />
+                  <span className="muted">{e.actorRole}</span>
+                </td>
+                <td>{e.action}</td>
+                <td>
+                  {e.entity}
+                  {e.entityId ? (
+                    <>
+                      <br />
+                      <span className="muted" style={{ fontSize: '0.8rem' }}>
+                        {e.entityId}
+                      </span>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {e.changes.map((line, i) => (
+                    <div key={i}>{line}</div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {d.pages > 1 ? (
+        <div className="pager">
+          {d.page > 1 ? <Link to={pageLink(d.page - 1)}>上一页</Link> : null}
+          <span>
+            第 {d.page} / {d.pages} 页
+          </span>
+          {d.page < d.pages ? <Link to={pageLink(d.page + 1)}>下一页</Link> : null}
+        </div>
+      ) : null}
+    </section>
+  )
+}
