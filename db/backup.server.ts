@@ -81,7 +81,10 @@ export async function backupDatabase(source: Db, target: string, opts: { force: 
   try {
     // Created 0600 before any data is written, so the copy is never readable by others.
     fs.closeSync(fs.openSync(tmp, 'wx', 0o600))
-    await source.$client.backup(tmp)
+    // All pages in one step: a step is one read transaction, so the copy is a consistent snapshot
+    // and, in WAL mode, writers are not blocked. Small steps restart whenever another connection
+    // writes in between, and against a busy server they would never finish.
+    await source.$client.backup(tmp, { progress: () => 0x7fffffff })
     // The copy inherits WAL mode; a backup should be one self-contained file.
     const standalone = new Database(tmp)
     try {
