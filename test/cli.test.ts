@@ -77,14 +77,19 @@ describe('evaldesk CLI', () => {
     expect(fs.existsSync(dbFile)).toBe(false)
   })
 
-  it('commands that need a database refuse a missing one without creating it', async () => {
-    const [verify, backup] = await Promise.all([cli('audit:verify'), cli('backup', path.join(dir, 'x.db'))])
+  it('commands that need a database refuse a missing one without creating it; --db picks another file', async () => {
+    const elsewhere = path.join(dir, 'elsewhere.db')
+    const [verify, backup, otherDb] = await Promise.all([cli('audit:verify'), cli('backup', path.join(dir, 'x.db')), cli('migrate', '--db', elsewhere)])
     for (const run of [verify, backup]) {
       expect(run.code).toBe(1)
       expect(run.stderr).toContain('数据库文件不存在')
       expect(run.stderr).toContain('evaldesk migrate')
     }
     expect(fs.existsSync(dbFile)).toBe(false)
+    // --db overrides EVALDESK_DB.
+    expect(otherDb.code).toBe(0)
+    expect(otherDb.stdout).toContain(elsewhere)
+    expect(fs.existsSync(elsewhere)).toBe(true)
   })
 
   it('migrate creates the database, then reports it current', async () => {
