@@ -19,6 +19,10 @@ import {
   updateProfile,
   type Operator,
 } from '../app/services/user-admin.server'
+import { runCli, type CliIo } from '../cli/framework'
+import { command as orgCreate } from '../cli/commands/org-create'
+import { command as userCreate } from '../cli/commands/user-create'
+import { command as userResetPassword } from '../cli/commands/user-reset-password'
 import { makeTempDb, TEST_AUDIT_KEY, type TempDb } from './helpers/temp-db'
 
 process.env.EVALDESK_AUDIT_KEY = TEST_AUDIT_KEY
@@ -365,6 +369,69 @@ describe('accounts managed by an organization administrator', () => {
   })
 
   test('after all of the above the audit chain still verifies', () => {
+    expect(verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
+  })
+})
+
+describe('phone numbers', () => {
+  const phone = (value: string) => NewUserForm.safeParse({ username: 'xyz', displayName: 'x', role: 'evaluator', phone: value, password: PASSWORD, passwordConfirm: PASSWORD }).success
+  test.each(['', '13912345678', '0571-88886666', '057188886666', '010-12345678-123', '88886666'])('accepts %j', (value) => {
+    expect(phone(value)).toBe(true)
+  })
+  test.each(['12912345678', '1391234567', '0571-8888', 'abc', '0571--88886666', '+86 139 1234 5678'])('refuses %j', (value) => {
+    expect(phone(value)).toBe(false)
+  })
+})
+
+describe('the command line uses the same services', () => {
+  const commands = [orgCreate, userCreate, userResetPassword]
+  async function cli(...argv: string[]) {
+    const out: string[] = []
+    const err: string[] = []
+    const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) }
+    const previous = process.env.EVALDESK_DB
+    process.env.EVALDESK_DB = t.file
+    try {
+      const code = await runCli(commands, argv, io)
+      return { code, out: out.join('\n'), err: err.join('\n') }
+    } finally {
+      process.env.EVALDESK_DB = previous
+    }
+  }
+
+  test('org:create, user:create and user:reset-password write the same rows and audit entries (role cli)', async () => {
+    const org = await cli('org:create', '--kind', 'agency', '--name', '命令行机构', '--admin-username', 'cli.admin', '--admin-name', '命令行', '--admin-password', PASSWORD)
+    expect(org).toMatchObject({ code: 0 })
+    const admin = t.db.select().from(users).where(eq(users.username, 'cli.admin')).get()!
+    expect(admin).toMatchObject({ role: 'agency_admin', mustChangePassword: true })
+    expect(auditRows('organization.create', admin.organizationId!)[0]!.actorRole).toBe('cli')
+
+    const dup = await cli('org:create', '--kind', 'agency', '--name', '命令行机构', '--admin-username', 'cli.other', '--admin-name', '命令行', '--admin-password', PASSWORD)
+    expect(dup.code).toBe(1)
+    expect(dup.err).toContain('--name：该机构名称已存在')
+    const usage = await cli('org:create', '--kind', 'bank', '--name', 'x', '--admin-username', 'ab', '--admin-name', 'y', '--admin-password', PASSWORD)
+    expect(usage.code).toBe(2)
+    expect(usage.err).toContain('--admin-username')
+
+    const created = await cli('user:create', '--username', 'cli.eval', '--name', '命令行评价', '--role', 'evaluator', '--org', '命令行机构', '--password', PASSWORD)
+    expect(created).toMatchObject({ code: 0 })
+    expect(t.db.select().from(users).where(eq(users.username, 'cli.eval')).get()).toMatchObject({ organizationId: admin.organizationId, role: 'evaluator' })
+    const wrongRole = await cli('user:create', '--username', 'cli.rev', '--name', '审', '--role', 'finance_reviewer', '--org', admin.organizationId!, '--password', PASSWORD)
+    expect(wrongRole.code).toBe(1)
+    expect(wrongRole.err).toContain('--role')
+
+    const evalId = t.db.select().from(users).where(eq(users.username, 'cli.eval')).get()!.id
+    signIn(evalId)
+    const reset = await cli('user:reset-password', 'cli.eval')
+    expect(reset.code).toBe(0)
+    const generated = /只显示这一次）：(\S+)/.exec(reset.out)?.[1]
+    expect(generated).toHaveLength(16)
+    expect(await verifyPassword(generated!, userRow(evalId).passwordHash)).toBe(true)
+    expect(sessionCount(evalId)).toBe(0)
+    expect(auditRows('user.reset_password', evalId).at(-1)!.actorRole).toBe('cli')
+    expect(`${reset.out}`).not.toContain('scrypt')
+    const unknown = await cli('user:reset-password', 'nobody.here')
+    expect(unknown.code).toBe(1)
     expect(verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
   })
 })

@@ -110,14 +110,14 @@ export const usernameField = z.preprocess(
 export const displayNameField = text({ label: '姓名', max: 64 })
 
 const MOBILE = /^1[3-9]\d{9}$/
-// Landline: area code, number, optional extension, e.g. 0571-88886666 or 0571-88886666-123.
-const LANDLINE = /^\d[\d-]{5,18}\d$/
+// Landline: optional area code, 7–8 digit number, optional extension: 0571-88886666, 88886666-123.
+const LANDLINE = /^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$/
 export const phoneField = z.preprocess(
   trimmed,
   z
     .string()
     .max(20, '电话号码过长')
-    .refine((s) => s === '' || MOBILE.test(s) || (LANDLINE.test(s) && !s.includes('--')), '电话格式不正确：手机号为 11 位数字，座机如 0571-88886666'),
+    .refine((s) => s === '' || MOBILE.test(s) || LANDLINE.test(s), '电话格式不正确：手机号为 11 位数字，座机如 0571-88886666'),
 )
 
 export const emailField = z.preprocess(
