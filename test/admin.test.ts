@@ -7,6 +7,7 @@ import { createSessionRow } from '../app/auth/session.server'
 import { verifyPassword } from '../app/auth/password.server'
 import type { Actor } from '../app/domain/permissions'
 import { verifyAuditChain } from '../app/models/audit.server'
+import { listOrganizationsWithUserCounts } from '../app/models/organization.server'
 import { createOrganizationWithAdmin, NewOrganizationForm, setOrganizationStatus } from '../app/services/organization.server'
 import { attemptLogin } from '../app/services/login.server'
 import {
@@ -366,6 +367,14 @@ describe('accounts managed by an organization administrator', () => {
     if (contact.ok) expect(userRow(contact.value.id).evaluatedUnitId).toBe(ids.units[1])
     const evaluatorWithoutOrg = await createUser(t.db, op, newUserInput({ username: 'loose.eval', role: 'evaluator', organizationId: null }), at())
     expect(evaluatorWithoutOrg).toMatchObject({ ok: false, status: 400 })
+  })
+
+  test('the organization list counts each organization\'s accounts', () => {
+    const counts = new Map(listOrganizationsWithUserCounts(t.db).map((o) => [o.id, o.userCount]))
+    for (const id of Object.values(ids.orgs)) {
+      expect(counts.get(id), id).toBe(t.db.select().from(users).where(eq(users.organizationId, id)).all().length)
+    }
+    expect(counts.get(ids.orgs.agencyA)).toBeGreaterThan(2)
   })
 
   test('after all of the above the audit chain still verifies', () => {

@@ -10,6 +10,11 @@ function str(values: Values, key: string): string {
   return typeof v === 'string' ? v : ''
 }
 
+/** New accounts default to the least powerful role on offer, so a hurried click makes no admin. */
+function defaultRole(roles: readonly RoleOption[]): string | undefined {
+  return (roles.find((r) => r.code !== 'agency_admin' && r.code !== 'system_admin') ?? roles[0])?.code
+}
+
 /**
  * The fields of a new account. `units` is offered when a unit contact may be created; `orgAdminRole`
  * names the role for which the "also administers the organization" box is shown.
@@ -37,7 +42,7 @@ export function NewUserFields({
       </Field>
       <Field name="role" label="角色" error={errors.role}>
         {(p) => (
-          <select {...p} defaultValue={str(values, 'role') || roles[0]?.code}>
+          <select {...p} defaultValue={str(values, 'role') || defaultRole(roles)}>
             {roles.map((r) => (
               <option key={r.code} value={r.code}>
                 {r.label}

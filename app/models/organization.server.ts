@@ -46,9 +46,11 @@ export function listOrganizationsWithUserCounts(db: Db | Tx) {
       creditCode: organizations.creditCode,
       status: organizations.status,
       createdAt: organizations.createdAt,
-      userCount: sql<number>`(SELECT count(*) FROM ${users} WHERE ${users.organizationId} = ${organizations.id})`,
+      userCount: sql<number>`count(${users.id})`,
     })
     .from(organizations)
+    .leftJoin(users, eq(users.organizationId, organizations.id))
+    .groupBy(organizations.id)
     .orderBy(asc(organizations.kind), asc(organizations.name))
     .all()
 }

@@ -263,6 +263,7 @@ export default function AuditPage() {
                   ) : null}
                 </td>
                 <td>
+                  {e.changes.length === 0 && e.actionCode.endsWith('.update') ? <span className="muted">（无变化）</span> : null}
                   {e.changes.map((line, i) => (
                     <div key={i}>{line}</div>
                   ))}
