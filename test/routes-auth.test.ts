@@ -186,3 +186,15 @@ describe('signed-in POST by accounts the page refuses', () => {
     expect(mismatches).toEqual([])
   })
 })
+
+describe('cross-site POST to every action', () => {
+  // SECURITY.md §12.7: the Origin check must cover 100% of actions, whoever is signed in.
+  test.each([...withAction])('POST %s from a foreign Origin is refused with 403', async (pattern) => {
+    const url = concreteUrl(pattern)
+    for (const username of ['admin', 'mingjian.admin']) {
+      const res = await clients.get(username)!.post(url, { intent: 'x' }, { Origin: 'https://evil.example.com' })
+      expect(res.status, username).toBe(403)
+      expect(res.headers.get('set-cookie'), username).toBeNull()
+    }
+  })
+})
