@@ -124,6 +124,9 @@ export const engagements = sqliteTable(
     index('engagements_agency_stage_idx').on(t.agencyId, t.stage),
     index('engagements_bureau_year_idx').on(t.financeBureauId, t.year, t.createdAt),
     index('engagements_lead_idx').on(t.leadUserId),
+    // The list's default order (最近更新) within a tenant: read in index order, stop after one page.
+    index('engagements_agency_updated_idx').on(t.agencyId, t.updatedAt),
+    index('engagements_bureau_updated_idx').on(t.financeBureauId, t.updatedAt),
   ],
 )
 

@@ -1,0 +1,2 @@
+CREATE INDEX `engagements_agency_updated_idx` ON `engagements` (`agency_id`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `engagements_bureau_updated_idx` ON `engagements` (`finance_bureau_id`,`updated_at`);
