@@ -143,6 +143,9 @@ describe('parseEngagementForm', () => {
     const bad = parseEngagementForm(form({ ...good, periodStart: '2026-02-30', year: '20x6' }))
     expect(!bad.ok && bad.errors.periodStart).toBe('评价期间起始日格式应为 年-月-日')
     expect(!bad.ok && bad.errors.year).toBe('评价年度须为整数')
+    // Month 13 is an Invalid Date in JavaScript; it must be a field error, not an exception.
+    const month13 = parseEngagementForm(form({ ...good, periodEnd: '2026-13-01' }))
+    expect(!month13.ok && month13.errors.periodEnd).toBe('评价期间截止日格式应为 年-月-日')
   })
 })
 

@@ -4,6 +4,7 @@ import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { Db, Tx } from '../../db/client.server'
 import { engagementMembers, engagements, engagementUnits, evaluatedUnits, organizations, stageTransitions, users } from '../../db/schema'
+import { ENGAGEMENT_PAGE_SIZE, type EngagementSort, type SortDirection } from '../domain/engagement-list'
 import type { EngagementResource, EngagementScope } from '../domain/permissions'
 import { STAGE_CODES, type Stage } from '../domain/stages'
 import { newId } from '../ids.server'
@@ -22,19 +23,6 @@ export function scopeCondition(scope: EngagementScope): SQL {
       return sql`0`
   }
 }
-
-export const ENGAGEMENT_SORTS = ['updated', 'name', 'year', 'stage', 'funds'] as const
-export type EngagementSort = (typeof ENGAGEMENT_SORTS)[number]
-export type SortDirection = 'asc' | 'desc'
-/** The direction a column sorts in when the user has not chosen one. */
-export const DEFAULT_SORT_DIRECTION: Record<EngagementSort, SortDirection> = {
-  updated: 'desc',
-  name: 'asc',
-  year: 'desc',
-  stage: 'asc',
-  funds: 'desc',
-}
-export const ENGAGEMENT_PAGE_SIZE = 20
 
 export type EngagementListQuery = {
   year?: number

@@ -326,3 +326,13 @@ export function moveStage(
     return { ok: true, value: { id, from, to: request.to } }
   })
 }
+
+/**
+ * The engagement as this actor may see it, or undefined (answer 404): the scoped query already
+ * hides other tenants' rows; `can` is asked as well so the rule lives in one place.
+ */
+export function engagementForViewer(db: Db | Tx, actor: Actor, id: string): EngagementDetail | undefined {
+  if (!isId(id)) return undefined
+  const e = findEngagementInScope(db, engagementScope(actor), id)
+  return e && can(actor, 'engagement.view', engagementResource(e)) ? e : undefined
+}

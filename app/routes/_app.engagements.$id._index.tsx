@@ -1,0 +1,217 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { getDb } from '../../db/client.server'
+import { forbidden, notFound, requireUser } from '~/auth/require.server'
+import { now } from '~/clock.server'
+import { formatDateTime, StageBar, StageTimeline } from '~/components/engagement-stages'
+import { Field, FormError } from '~/components/field'
+import { budgetTypeLabel, engagementKindLabel } from '~/domain/engagement'
+import { formatFenAsWanYuan } from '~/domain/money'
+import { can } from '~/domain/permissions'
+import { isStage, nextStages, stageLabel } from '~/domain/stages'
+import { engagementResource, listStageTransitions } from '~/models/engagement.server'
+import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
+import { parseForm } from '~/utils/form'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.engagement.name ?? '评价项目'} · EvalDesk` }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor } = await requireUser(request)
+  const db = getDb()
+  const e = engagementForViewer(db, actor, params.id ?? '')
+  if (!e) throw notFound()
+  const resource = engagementResource(e)
+  const canMove = can(actor, 'engagement.move', resource)
+  const next = canMove && isStage(e.stage) ? nextStages(e.stage) : { forward: [], backward: [] }
+  return {
+    engagement: {
+      id: e.id,
+      name: e.name,
+      year: e.year,
+      kindLabel: engagementKindLabel(e.kind),
+      budgetTypeLabel: budgetTypeLabel(e.budgetType),
+      agencyName: e.agencyName,
+      bureauName: e.bureauName,
+      funds: formatFenAsWanYuan(e.fundsFen),
+      periodStart: e.periodStart,
+      periodEnd: e.periodEnd,
+      contractNo: e.contractNo,
+      leadName: e.leadName,
+      stage: e.stage,
+      stageLabel: stageLabel(e.stage),
+      stageChangedAt: e.stageChangedAt,
+      updatedAt: e.updatedAt,
+      version: e.version,
+      units: e.units,
+      members: e.members,
+    },
+    timeline: listStageTransitions(db, e.id),
+    canEdit: can(actor, 'engagement.edit', resource),
+    canMove,
+    next: {
+      forward: next.forward.map((code) => ({ code, label: stageLabel(code) })),
+      backward: next.backward.map((code) => ({ code, label: stageLabel(code) })),
+    },
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireUser(request)
+  const fd = await request.formData()
+  if (fd.get('intent') !== 'move') return data({ errors: { _form: '不支持此操作' } as Record<string, string>, values: {} }, { status: 400 })
+  const parsed = parseForm(moveSchema, fd)
+  if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 })
+  const result = moveStage(getDb(), actor, params.id ?? '', parsed.data, now())
+  if (!result.ok) {
+    if (result.status === 404) throw notFound()
+    if (result.status === 403) throw forbidden()
+    return data({ errors: result.errors, values: { to: parsed.data.to, note: parsed.data.note } }, { status: result.status })
+  }
+  return { moved: { from: stageLabel(result.value.from), to: stageLabel(result.value.to) } }
+}
+
+type MoveActionData =
+  | { errors: Record<string, string>; values: Record<string, string | string[]>; moved?: undefined }
+  | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
+
+export default function EngagementDetail() {
+  const { engagement: e, timeline, canEdit, canMove, next } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>() as MoveActionData | undefined
+  const busy = useNavigation().state === 'submitting'
+  const errors: Record<string, string | undefined> = actionData?.errors ?? {}
+  const values = actionData?.values ?? {}
+  const chosen = typeof values.to === 'string' ? values.to : ''
+  return (
+    <section data-testid="engagement-detail">
+      <p>
+        <Link to="/engagements">← 评价项目</Link>
+      </p>
+      <div className="page-head">
+        <h1>{e.name}</h1>
+        {canEdit ? (
+          <Link to={`/engagements/${e.id}/edit`} className="button">
+            编辑项目信息
+          </Link>
+        ) : null}
+      </div>
+
+      <StageBar current={e.stage} history={timeline} />
+
+      <div className="detail-grid">
+        <div className="card">
+          <h2>项目信息</h2>
+          <dl className="facts">
+            <dt>评价年度</dt>
+            <dd>{e.year}</dd>
+            <dt>评价类型</dt>
+            <dd>{e.kindLabel}</dd>
+            <dt>预算类型</dt>
+            <dd>{e.budgetTypeLabel}</dd>
+            <dt>委托财政局</dt>
+            <dd>{e.bureauName}</dd>
+            <dt>评价机构</dt>
+            <dd>{e.agencyName}</dd>
+            <dt>项目资金</dt>
+            <dd>{e.funds} 万元</dd>
+            <dt>评价期间</dt>
+            <dd>
+              {e.periodStart} 至 {e.periodEnd}
+            </dd>
+            <dt>合同编号</dt>
+            <dd>{e.contractNo || <span className="muted">未登记</span>}</dd>
+            <dt>当前阶段</dt>
+            <dd>
+              <span className="badge ok">{e.stageLabel}</span> <span className="muted">自 {formatDateTime(e.stageChangedAt)}</span>
+            </dd>
+            <dt>最近更新</dt>
+            <dd>{formatDateTime(e.updatedAt)}</dd>
+          </dl>
+        </div>
+        <div className="card">
+          <h2>被评价单位</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>被评价单位</th>
+                <th>主管部门</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.units.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.name}</td>
+                  <td>{u.competentDepartment}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>项目组</h2>
+          <p>
+            项目负责人：<strong>{e.leadName}</strong>
+          </p>
+          <p>
+            成员：{e.members.length === 0 ? <span className="muted">暂无</span> : e.members.map((m) => m.displayName).join('、')}
+          </p>
+        </div>
+      </div>
+
+      {canMove ? (
+        <div className="card">
+          <h2>变更阶段</h2>
+          {actionData?.moved ? (
+            <p className="notice" role="status">
+              已由“{actionData.moved.from}”变更为“{actionData.moved.to}”。
+            </p>
+          ) : null}
+          {next.forward.length + next.backward.length === 0 ? (
+            <p className="muted">项目已归档，阶段不再变更。</p>
+          ) : (
+            <Form method="post" noValidate className="stack" key={e.version}>
+              <input type="hidden" name="intent" value="move" />
+              <input type="hidden" name="version" value={e.version} />
+              <FormError error={errors._form ?? errors.version} />
+              <Field name="to" label="进入阶段" error={errors.to}>
+                {(p) => (
+                  <select {...p} defaultValue={chosen}>
+                    <option value="">请选择</option>
+                    {next.forward.length > 0 ? (
+                      <optgroup label="推进">
+                        {next.forward.map((s) => (
+                          <option key={s.code} value={s.code}>
+                            {s.label}
+                          </option>
+                        ))}
+                      </optgroup>
+                    ) : null}
+                    {next.backward.length > 0 ? (
+                      <optgroup label="退回（须填写说明）">
+                        {next.backward.map((s) => (
+                          <option key={s.code} value={s.code}>
+                            退回：{s.label}
+                          </option>
+                        ))}
+                      </optgroup>
+                    ) : null}
+                  </select>
+                )}
+              </Field>
+              <Field name="note" label="说明" error={errors.note} hint="退回上一阶段时必须填写">
+                {(p) => <textarea {...p} maxLength={1000} defaultValue={typeof values.note === 'string' ? values.note : ''} />}
+              </Field>
+              <div>
+                <button type="submit" className="primary" disabled={busy}>
+                  {busy ? '正在提交…' : '确认变更'}
+                </button>
+              </div>
+            </Form>
+          )}
+        </div>
+      ) : null}
+
+      <div className="card">
+        <h2>阶段记录</h2>
+        <StageTimeline entries={timeline} />
+      </div>
+    </section>
+  )
+}
