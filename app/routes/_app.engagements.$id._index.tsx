@@ -57,6 +57,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request)
+  // Refuse whoever may not act here before reading the form; the service checks again in its transaction.
+  const e = engagementForViewer(getDb(), actor, params.id ?? '')
+  if (!e) throw notFound()
+  if (!can(actor, 'engagement.move', engagementResource(e))) throw forbidden()
   const fd = await request.formData()
   if (fd.get('intent') !== 'move') return data({ errors: { _form: '不支持此操作' } as Record<string, string>, values: {} }, { status: 400 })
   const parsed = parseForm(moveSchema, fd)

@@ -12,12 +12,18 @@ import { versionField } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: '编辑评价项目 · EvalDesk' }]
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+/** The engagement if this actor may edit it: 404 when it is not theirs to see, 403 when only to see. */
+async function requireEditable(request: Request, id: string) {
   const { actor } = await requireUser(request)
-  const db = getDb()
-  const e = engagementForViewer(db, actor, params.id ?? '')
+  const e = engagementForViewer(getDb(), actor, id)
   if (!e) throw notFound()
   if (!can(actor, 'engagement.edit', engagementResource(e))) throw forbidden()
+  return { actor, e }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { e } = await requireEditable(request, params.id ?? '')
+  const db = getDb()
   const values: EngagementFormValues = {
     name: e.name,
     year: String(e.year),
@@ -44,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { actor } = await requireUser(request)
+  const { actor } = await requireEditable(request, params.id ?? '')
   const fd = await request.formData()
   const version = versionField.safeParse(fd.get('version'))
   const parsed = parseEngagementForm(fd)
