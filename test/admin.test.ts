@@ -6,7 +6,7 @@ import { DEMO_ORGS, seedDemo, type DemoIds } from '../db/seed/demo'
 import { createSessionRow } from '../app/auth/session.server'
 import { verifyPassword } from '../app/auth/password.server'
 import type { Actor } from '../app/domain/permissions'
-import { verifyAuditChain } from '../app/models/audit.server'
+import { listAudit, verifyAuditChain } from '../app/models/audit.server'
 import { listOrganizationsWithUserCounts } from '../app/models/organization.server'
 import { createOrganizationWithAdmin, NewOrganizationForm, setOrganizationStatus } from '../app/services/organization.server'
 import { attemptLogin } from '../app/services/login.server'
@@ -442,5 +442,28 @@ describe('the command line uses the same services', () => {
     const unknown = await cli('user:reset-password', 'nobody.here')
     expect(unknown.code).toBe(1)
     expect(verifyAuditChain(t.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
+  })
+})
+
+describe('whose audit log a change lands in', () => {
+  test('a platform administrator resetting an agency account shows in that agency log and in the platform log', async () => {
+    const zhaoId = ids.users['mingjian.zhao']!
+    const result = await resetPassword(t.db, actorOf('admin'), { userId: zhaoId, password: PASSWORD }, at())
+    expect(result.ok).toBe(true)
+    const agencyLog = listAudit(t.db, { organizationId: ids.orgs.agencyA, action: 'user.reset_password', entity: 'user' }, 1)
+    expect(agencyLog.rows.some((r) => r.entityId === zhaoId && r.actorRole === 'system_admin')).toBe(true)
+    const platformLog = listAudit(t.db, { organizationId: null, action: 'user.reset_password' }, 1)
+    expect(platformLog.rows.some((r) => r.entityId === zhaoId)).toBe(true)
+    const otherAgencyLog = listAudit(t.db, { organizationId: ids.orgs.agencyB, action: 'user.reset_password' }, 1)
+    expect(otherAgencyLog.rows.some((r) => r.entityId === zhaoId)).toBe(false)
+    // The agency's own actions stay out of the platform log.
+    const agencyOwn = await updateProfile(
+      t.db,
+      actorOf('mingjian.admin'),
+      { userId: zhaoId, version: userRow(zhaoId).version, displayName: '赵核', phone: '', email: '' },
+      at(),
+    )
+    expect(agencyOwn.ok).toBe(true)
+    expect(listAudit(t.db, { organizationId: null, action: 'user.update' }, 1).rows.some((r) => r.entityId === zhaoId)).toBe(false)
   })
 })

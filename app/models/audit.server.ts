@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import stableStringify from 'fast-json-stable-stringify'
-import { and, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client.server'
 import { auditLog } from '../../db/schema'
 import { auditKey } from '../config.server'
@@ -11,6 +11,11 @@ export type AuditActor = { userId: string | null; role: string; organizationId: 
 
 export type AuditInput = {
   actor: AuditActor
+  /**
+   * The organization whose log the row belongs to; defaults to the actor's. A platform operator
+   * acting on an agency's accounts names that agency, so the agency sees what was done to it.
+   */
+  tenantId?: string | null
   action: string
   entity: string
   entityId?: string
@@ -53,7 +58,7 @@ export function appendAudit(tx: Tx | Db, input: AuditInput, key: string = auditK
     at: input.at.toISOString(),
     actorUserId: input.actor.userId,
     actorRole: input.actor.role,
-    organizationId: input.actor.organizationId,
+    organizationId: input.tenantId !== undefined ? input.tenantId : input.actor.organizationId,
     action: input.action,
     entity: input.entity,
     entityId: input.entityId ?? '',
@@ -112,8 +117,14 @@ export function verifyAuditChain(db: Db, key: string = auditKey()): ChainVerdict
   return { ok: true, rows, headSeq: expectedSeq - 1, headHash: prevHash }
 }
 
+/** Actors who run the platform rather than a tenant; their rows form the platform's log. */
+const PLATFORM_ROLES = ['system_admin', 'cli', 'system']
+
 export type AuditFilter = {
-  /** null: entries made by users without an organization (system administrators). */
+  /**
+   * A tenant's log: the rows of that organization. null: the platform's log, i.e. rows with no
+   * organization plus everything platform operators did (including to tenants' accounts).
+   */
   organizationId: string | null
   action?: string
   entity?: string
@@ -125,10 +136,14 @@ export type AuditFilter = {
 
 export const AUDIT_PAGE_SIZE = 50
 
+function auditScope(organizationId: string | null): SQL {
+  return organizationId === null
+    ? or(isNull(auditLog.organizationId), inArray(auditLog.actorRole, PLATFORM_ROLES))!
+    : eq(auditLog.organizationId, organizationId)
+}
+
 export function listAudit(db: Db, filter: AuditFilter, page: number) {
-  const where: SQL[] = [
-    filter.organizationId === null ? isNull(auditLog.organizationId) : eq(auditLog.organizationId, filter.organizationId),
-  ]
+  const where: SQL[] = [auditScope(filter.organizationId)]
   if (filter.action) where.push(eq(auditLog.action, filter.action))
   if (filter.entity) where.push(eq(auditLog.entity, filter.entity))
   if (filter.actorUserId) where.push(eq(auditLog.actorUserId, filter.actorUserId))
@@ -161,7 +176,7 @@ export function distinctAuditActions(db: Db, organizationId: string | null): str
   return db
     .selectDistinct({ action: auditLog.action })
     .from(auditLog)
-    .where(organizationId === null ? isNull(auditLog.organizationId) : eq(auditLog.organizationId, organizationId))
+    .where(auditScope(organizationId))
     .orderBy(auditLog.action)
     .all()
     .map((r) => r.action)

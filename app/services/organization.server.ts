@@ -90,6 +90,7 @@ export async function createOrganizationWithAdmin(
         action: 'organization.create',
         entity: 'organization',
         entityId: org.id,
+        tenantId: org.id,
         after: { kind: org.kind, name: org.name, creditCode: org.creditCode, region: org.region, status: org.status },
         at,
       })
@@ -98,6 +99,7 @@ export async function createOrganizationWithAdmin(
         action: 'user.create',
         entity: 'user',
         entityId: admin.id,
+        tenantId: org.id,
         after: {
           username: admin.username,
           displayName: admin.displayName,
@@ -134,6 +136,7 @@ export function setOrganizationStatus(
         action: 'organization.status',
         entity: 'organization',
         entityId: org.id,
+        tenantId: org.id,
         before: { status: org.status },
         after: { status: input.status },
         at,

@@ -269,7 +269,15 @@ export async function createUser(db: Db, op: Operator, input: CreateUserInput, a
         at,
       )
       const { passwordHash: _omit, ...visible } = row
-      appendAudit(tx, { actor: auditActorOf(op), action: 'user.create', entity: 'user', entityId: row.id, after: auditedUser(visible), at })
+      appendAudit(tx, {
+        actor: auditActorOf(op),
+        tenantId: row.organizationId,
+        action: 'user.create',
+        entity: 'user',
+        entityId: row.id,
+        after: auditedUser(visible),
+        at,
+      })
       return visible
     })
   })
@@ -308,6 +316,7 @@ export function updateProfile(
         action: 'user.update',
         entity: 'user',
         entityId: target.id,
+        tenantId: target.organizationId,
         before: { displayName: target.displayName, phone: target.phone, email: target.email },
         after: { displayName: input.displayName, phone: input.phone, email: input.email },
         at,
@@ -341,6 +350,7 @@ export function resetPassword(
         action: 'user.reset_password',
         entity: 'user',
         entityId: target.id,
+        tenantId: target.organizationId,
         before: { mustChangePassword: target.mustChangePassword },
         after: { mustChangePassword: true },
         at,
@@ -372,6 +382,7 @@ export function setUserStatus(
         action: 'user.status',
         entity: 'user',
         entityId: target.id,
+        tenantId: target.organizationId,
         before: { status: target.status },
         after: { status: input.status },
         at,
