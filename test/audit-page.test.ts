@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../db/client.server'
-import { organizations, users } from '../db/schema'
+import { engagements, organizations, users } from '../db/schema'
 import { Client, loggedIn } from './helpers/http'
 import { startServer, type RunningServer } from './helpers/server'
 
@@ -18,6 +18,10 @@ afterAll(async () => {
   db?.$client.close()
   await server?.stop()
 })
+
+function engagementCount(): number {
+  return db.select({ id: engagements.id }).from(engagements).all().length
+}
 
 function userId(username: string): string {
   return db.select().from(users).where(eq(users.username, username)).get()!.id
@@ -165,6 +169,12 @@ describe('administering organizations and accounts through the pages', () => {
     expect(user('mingjian.zhao')!.mustChangePassword).toBe(true)
     const again = await new Client(server.url).login('mingjian.zhao', NEW_PASSWORD)
     expect((await again.get('/engagements')).headers.get('location')).toBe('/account')
+    // Actions are closed too, not just pages: creating an engagement is turned away to /account.
+    const before = engagementCount()
+    const post = await again.post('/engagements/new', { name: '未改密码时新建的项目' })
+    expect(post.status).toBe(302)
+    expect(post.headers.get('location')).toBe('/account')
+    expect(engagementCount()).toBe(before)
   })
 
   test('a stale profile edit answers 409 with the Chinese message', async () => {

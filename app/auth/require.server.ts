@@ -2,13 +2,23 @@ import { redirect } from '@remix-run/node'
 import type { Role } from '../domain/roles'
 import { getSessionUser, type SessionUser } from './session.server'
 
-/** The signed-in user, or a redirect to the login page that comes back here afterwards. */
+/** Where a user whose password was set by an administrator must go before anything else. */
+export const PASSWORD_CHANGE_PATH = '/account'
+
+/**
+ * The signed-in user, or a redirect to the login page that comes back here afterwards. A user who
+ * must replace an administrator-set password reaches nothing else, loaders and actions alike.
+ */
 export async function requireUser(request: Request): Promise<SessionUser> {
   const user = await getSessionUser(request)
+  const url = new URL(request.url)
   if (!user) {
-    const url = new URL(request.url)
     const back = url.pathname + url.search
     throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`)
+  }
+  // Single fetch asks for "/x.data" on client navigations.
+  if (user.mustChangePassword && url.pathname.replace(/\.data$/, '') !== PASSWORD_CHANGE_PATH) {
+    throw redirect(PASSWORD_CHANGE_PATH)
   }
   return user
 }

@@ -1,4 +1,4 @@
-import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react'
 import { requireUser } from '~/auth/require.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -8,8 +8,6 @@ import { roleLabel } from '~/domain/roles'
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const { actor } = user
-  // An administrator-set password is replaced before anything else (single fetch asks for "/x.data").
-  if (user.mustChangePassword && new URL(request.url).pathname.replace(/\.data$/, '') !== '/account') throw redirect('/account')
   const nav: { to: string; label: string }[] = [{ to: '/dashboard', label: '工作台' }]
   if (actor.role === 'agency_admin' || actor.role === 'evaluator' || actor.role === 'finance_reviewer' || actor.role === 'unit_contact') {
     nav.push({ to: '/engagements', label: '评价项目' })
