@@ -223,6 +223,11 @@ describe('the audit page', () => {
     const htmlA = await pageA.text()
     expect(htmlA).toContain('mingjian.wu')
     expect(htmlA).toContain('创建账号')
+    // The entity column names the record, not just its id.
+    expect(htmlA).toContain('账号：吴新（mingjian.wu）')
+    // Codes and ids in the change column read as words and names.
+    expect(htmlA).toContain('角色：评价人员')
+    expect(htmlA).toContain('机构：浙江明鉴绩效评价咨询有限公司')
     expect(htmlA).not.toContain('hengping.qian')
     expect(htmlA).not.toContain('周衡平')
     expect(htmlA).not.toContain(NEW_PASSWORD)

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import stableStringify from 'fast-json-stable-stringify'
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client.server'
-import { auditLog } from '../../db/schema'
+import { auditLog, engagements, evaluatedUnits, organizations, users } from '../../db/schema'
 import { auditKey } from '../config.server'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -186,4 +186,29 @@ export function distinctAuditActions(db: Db, organizationId: string | null): str
 /** The audit view of the signed-in actor: entries land in the actor's own organization's log. */
 export function auditActor(actor: { userId: string; role: string; organizationId: string | null }): AuditActor {
   return { userId: actor.userId, role: actor.role, organizationId: actor.organizationId }
+}
+
+/**
+ * Readable names for the records a page of audit rows points at — accounts, organizations,
+ * engagements, evaluated units — keyed by id, in one query per table. Rows of a tenant's log only
+ * point at that tenant's records and the platform's accounts, so nothing outside the reader's view
+ * is named.
+ */
+export function recordNames(db: Db, ids: Iterable<string>): Map<string, string> {
+  const wanted = [...new Set(ids)].filter((id) => id !== '')
+  const names = new Map<string, string>()
+  if (wanted.length === 0) return names
+  for (const u of db.select({ id: users.id, name: users.displayName, username: users.username }).from(users).where(inArray(users.id, wanted)).all()) {
+    names.set(u.id, `${u.name}（${u.username}）`)
+  }
+  for (const o of db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, wanted)).all()) {
+    names.set(o.id, o.name)
+  }
+  for (const e of db.select({ id: engagements.id, name: engagements.name }).from(engagements).where(inArray(engagements.id, wanted)).all()) {
+    names.set(e.id, e.name)
+  }
+  for (const u of db.select({ id: evaluatedUnits.id, name: evaluatedUnits.name }).from(evaluatedUnits).where(inArray(evaluatedUnits.id, wanted)).all()) {
+    names.set(u.id, u.name)
+  }
+  return names
 }

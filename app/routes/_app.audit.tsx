@@ -4,8 +4,11 @@ import { z } from 'zod'
 import { getDb } from '../../db/client.server'
 import { forbidden, requireUser } from '~/auth/require.server'
 import { can } from '~/domain/permissions'
-import { roleLabel } from '~/domain/roles'
-import { AUDIT_PAGE_SIZE, distinctAuditActions, listAudit } from '~/models/audit.server'
+import { budgetTypeLabel, engagementKindLabel } from '~/domain/engagement'
+import { formatFenAsWanYuan } from '~/domain/money'
+import { ORG_KINDS, roleLabel } from '~/domain/roles'
+import { stageLabel } from '~/domain/stages'
+import { AUDIT_PAGE_SIZE, distinctAuditActions, listAudit, recordNames } from '~/models/audit.server'
 import { displayNamesByIds, listUserOptions } from '~/models/user.server'
 import { integer, isoDate, text } from '~/utils/form'
 
@@ -57,6 +60,31 @@ const FIELD_LABELS: Record<string, string> = {
   evaluatedUnitId: '被评价单位',
   ip: 'IP',
   stage: '阶段',
+  direction: '方向',
+  note: '说明',
+  year: '评价年度',
+  budgetType: '预算类型',
+  financeBureauId: '委托财政局',
+  agencyId: '评价机构',
+  fundsFen: '项目资金（万元）',
+  periodStart: '评价期间起',
+  periodEnd: '评价期间止',
+  contractNo: '合同编号',
+  leadUserId: '项目负责人',
+  units: '被评价单位',
+  memberIds: '项目组成员',
+  competentDepartment: '主管部门',
+}
+
+/** Stored codes shown as the words users know (a role, a stage, an amount in 万元). */
+const VALUE_FORMATTERS: Record<string, (value: unknown) => string | null> = {
+  role: (v) => (typeof v === 'string' ? roleLabel(v) : null),
+  stage: (v) => (typeof v === 'string' ? stageLabel(v) : null),
+  kind: (v) => (typeof v === 'string' ? (ORG_KINDS.find((k) => k.code === v)?.label ?? engagementKindLabel(v)) : null),
+  budgetType: (v) => (typeof v === 'string' ? budgetTypeLabel(v) : null),
+  fundsFen: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? formatFenAsWanYuan(v) : null),
+  direction: (v) => (v === 'forward' ? '前进' : v === 'backward' ? '退回' : null),
+  units: (v) => (Array.isArray(v) ? v.join('、') : null),
 }
 
 const VALUE_LABELS: Record<string, string> = { active: '启用', disabled: '停用', true: '是', false: '否' }
@@ -105,16 +133,38 @@ function parseObject(json: string | null): Record<string, unknown> | null {
   }
 }
 
-function shown(value: unknown): string {
-  const raw = value === undefined || value === null || value === '' ? '—' : typeof value === 'string' ? value : JSON.stringify(value)
+function shownValue(value: unknown, key: string, names: Map<string, string>): string {
+  const byName = isIdField(key)
+    ? typeof value === 'string'
+      ? names.get(value)
+      : Array.isArray(value)
+        ? value.map((v) => (typeof v === 'string' ? (names.get(v) ?? v) : String(v))).join('、')
+        : undefined
+    : undefined
+  const formatted = value === undefined || value === null || value === '' ? null : (byName ?? VALUE_FORMATTERS[key]?.(value) ?? null)
+  const raw =
+    formatted ?? (value === undefined || value === null || value === '' ? '—' : typeof value === 'string' ? value : JSON.stringify(value))
   const label = VALUE_LABELS[raw] ?? raw
   return label.length > 60 ? `${label.slice(0, 57)}…` : label
 }
 
+/** Fields named `…Id` / `…Ids` hold record ids, shown by name where the record is known. */
+const isIdField = (key: string) => /Ids?$/.test(key)
+
+function referencedIds(fields: Record<string, unknown> | null): string[] {
+  if (!fields) return []
+  return Object.entries(fields).flatMap(([key, value]) =>
+    !isIdField(key) ? [] : typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [],
+  )
+}
+
 /** The fields that changed, as "字段: 旧 → 新" (or "字段: 值" when only one side exists). */
-function describeChanges(beforeJson: string | null, afterJson: string | null): string[] {
-  const before = parseObject(beforeJson)
-  const after = parseObject(afterJson)
+function describeChanges(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  names: Map<string, string>,
+): string[] {
+  const shown = (value: unknown, key: string) => shownValue(value, key, names)
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
   const lines: string[] = []
   for (const key of keys) {
@@ -122,8 +172,8 @@ function describeChanges(beforeJson: string | null, afterJson: string | null): s
     const a = after?.[key]
     if (before && after && JSON.stringify(b) === JSON.stringify(a)) continue
     const label = FIELD_LABELS[key] ?? key
-    if (before && after) lines.push(`${label}：${shown(b)} → ${shown(a)}`)
-    else lines.push(`${label}：${shown(after ? a : b)}`)
+    if (before && after) lines.push(`${label}：${shown(b, key)} → ${shown(a, key)}`)
+    else lines.push(`${label}：${shown(after ? a : b, key)}`)
   }
   return lines.length > 8 ? [...lines.slice(0, 8), `……另有 ${lines.length - 8} 项`] : lines
 }
@@ -166,7 +216,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     f.page,
   )
   const names = displayNamesByIds(db, rows.flatMap((r) => (r.actorUserId ? [r.actorUserId] : [])))
-  const entries = rows.map((r) => ({
+  const parsedRows = rows.map((r) => ({ row: r, before: parseObject(r.beforeJson), after: parseObject(r.afterJson) }))
+  const referenced = recordNames(
+    db,
+    parsedRows.flatMap(({ row, before, after }) => [row.entityId, ...referencedIds(before), ...referencedIds(after)]),
+  )
+  const entries = parsedRows.map(({ row: r, before, after }) => ({
     seq: r.seq,
     at: shanghaiTime(r.at),
     actorName: r.actorUserId ? (names.get(r.actorUserId) ?? '（已删除）') : '—',
@@ -175,7 +230,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     actionCode: r.action,
     entity: ENTITY_LABELS[r.entity] ?? r.entity,
     entityId: r.entityId,
-    changes: describeChanges(r.beforeJson, r.afterJson),
+    entityName: referenced.get(r.entityId) ?? null,
+    changes: describeChanges(before, after, referenced),
   }))
   return { errors, values, options, total, page: f.page, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)), entries }
 }
@@ -252,7 +308,7 @@ export default function AuditPage() {
                 </td>
                 <td>{e.action}</td>
                 <td>
-                  {e.entity}
+                  {e.entityName ? `${e.entity}：${e.entityName}` : e.entity}
                   {e.entityId ? (
                     <>
                       <br />
