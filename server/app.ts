@@ -41,6 +41,12 @@ export async function createApp() {
   app.use(publicHostFromAppOrigin(ownOrigin))
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
   app.use(express.static('public', { maxAge: '1h' }))
+  // Pages carry scores, names and audit entries: no browser or proxy may keep a copy (ASVS 8.2.1).
+  // Only the fingerprinted assets above are cacheable.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store')
+    next()
+  })
   app.all(
     '*',
     createRequestHandler({

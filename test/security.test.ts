@@ -123,8 +123,18 @@ describe('headers and cookies', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.headers.get('referrer-policy')).toBe('same-origin')
     expect(res.headers.get('x-powered-by')).toBeNull()
+    expect(res.headers.get('cache-control')).toBe('no-store')
     // Plain http: no HSTS (it would pin a browser to https that this server does not speak).
     expect(res.headers.get('strict-transport-security')).toBeNull()
+  })
+
+  test('fingerprinted build assets stay cacheable while pages are no-store', async () => {
+    const html = await (await fetch(server.url + '/login')).text()
+    const css = /href="(\/build\/[^"]+\.css)"/.exec(html)?.[1]
+    expect(css).toBeDefined()
+    const asset = await fetch(server.url + css!)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('cache-control')).toContain('immutable')
   })
 
   test('the session cookie is HttpOnly, SameSite=Lax, Path=/ and has no Domain', async () => {
