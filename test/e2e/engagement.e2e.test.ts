@@ -117,6 +117,36 @@ describe('in the browser', () => {
       await context.close()
     }
   })
+
+  test('two tabs: the later move from a stale page gets the conflict message and the page catches up', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+    try {
+      const first = await context.newPage()
+      await first.goto(`${server.url}/login`)
+      await first.fill('#f-username', 'mingjian.admin')
+      await first.fill('#f-password', DEMO_PASSWORD)
+      await first.click('button[type=submit]')
+      await first.waitForSelector('[data-testid="dashboard-agency_admin"]')
+      const { id } = engagementIdByName('2025年滨江区基本公共卫生服务项目绩效运行监控')
+      const second = await context.newPage()
+      for (const page of [first, second]) {
+        await page.goto(`${server.url}/engagements/${id}`)
+        await page.waitForSelector('ul.stages li.current:text-is("数据采集与现场核查")')
+      }
+      await first.selectOption('#f-to', 'expert_review')
+      await first.click('button:has-text("确认变更")')
+      await first.waitForSelector('ul.stages li.current:text-is("专家评审")')
+
+      await second.selectOption('#f-to', 'survey')
+      await second.click('button:has-text("确认变更")')
+      await second.waitForSelector('text=数据已被他人修改，请刷新后重试')
+      // No silent overwrite: the engagement stays where the first tab put it, and the stale tab shows it.
+      await second.waitForSelector('ul.stages li.current:text-is("专家评审")')
+      expect(db.select({ stage: engagements.stage }).from(engagements).where(eq(engagements.id, id)).get()?.stage).toBe('expert_review')
+    } finally {
+      await context.close()
+    }
+  })
 })
 
 describe('over HTTP', () => {
