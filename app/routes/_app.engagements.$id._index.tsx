@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
 import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
@@ -12,6 +12,13 @@ import { isStage, nextStages, stageLabel } from '~/domain/stages'
 import { engagementResource, listStageTransitions } from '~/models/engagement.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { parseForm } from '~/utils/form'
+
+/**
+ * After a 409 (someone else moved the engagement first) reload the page data, so the stage bar,
+ * timeline and move choices show where the engagement now is, beside the conflict message.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
+  actionStatus === 409 || defaultShouldRevalidate
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.engagement.name ?? '评价项目'} · EvalDesk` }]
 
