@@ -6,9 +6,7 @@ import helmet from 'helmet'
 import { formBodyGuard, originCheck, publicHostFromAppOrigin, trustProxySetting } from './security'
 
 export async function createApp() {
-  const buildPath = path.resolve('build', 'index.js')
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const build = require(buildPath) as ServerBuild
+  const build = loadBuild()
   const app = express()
   app.disable('x-powered-by')
   const trustProxy = trustProxySetting(process.env.TRUST_PROXY)
@@ -55,5 +53,10 @@ export async function createApp() {
       getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
     }),
   )
-  return app
+  return { app, build }
+}
+
+function loadBuild(): ServerBuild {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.resolve('build', 'index.js')) as ServerBuild
 }

@@ -9,10 +9,15 @@ process.env.NODE_ENV ??= 'production'
 async function main() {
   const { file, seeded } = await bootstrapDatabase({ seedIfNew: process.env.EVALDESK_DEMO !== '0' })
   const port = Number(process.env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`PORT 须为 1 到 65535 之间的整数（当前为 ${process.env.PORT}）`)
+  }
   const host = process.env.HOST ?? '0.0.0.0'
   const { createApp } = await import('./app')
-  const app = await createApp()
+  const { app, build } = await createApp()
   const server = app.listen(port, host, () => {
+    // Under `npm run dev`, remix dev restarts this process after each rebuild and waits for this signal.
+    if (process.env.NODE_ENV === 'development') void import('@remix-run/node').then(({ broadcastDevReady }) => broadcastDevReady(build))
     const lines = [
       '',
       `EvalDesk 已启动：http://localhost:${port}`,
@@ -31,7 +36,7 @@ if (!fs.existsSync(path.resolve('build', 'index.js'))) {
   console.error('找不到 build/index.js：请先运行 npm run build（npm start 会自动构建）。')
   process.exit(1)
 }
-main().catch((error) => {
-  console.error(error)
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
   process.exit(1)
 })
