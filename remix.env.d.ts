@@ -9,6 +9,8 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     /** The client's address as the server entry sees it (proxy-aware when TRUST_PROXY is set). */
     clientIp: string
+    /** Random id of this request, also sent as X-Request-Id and written beside any logged error. */
+    requestId: string
   }
 }
 export {}

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import path from 'node:path'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
@@ -9,6 +10,11 @@ export async function createApp() {
   const build = loadBuild()
   const app = express()
   app.disable('x-powered-by')
+  app.use((_req, res, next) => {
+    res.locals.requestId = crypto.randomUUID()
+    res.set('X-Request-Id', res.locals.requestId)
+    next()
+  })
   const trustProxy = trustProxySetting(process.env.TRUST_PROXY)
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy)
   const ownOrigin = process.env.APP_ORIGIN?.trim().replace(/\/+$/, '') || null
@@ -50,7 +56,10 @@ export async function createApp() {
     createRequestHandler({
       build,
       mode: process.env.NODE_ENV,
-      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
+      getLoadContext: (req, res) => ({
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        requestId: String(res.locals.requestId),
+      }),
     }),
   )
   return { app, build }
