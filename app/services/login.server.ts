@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm'
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.server'
 import { loginFailures, users } from '../../db/schema'
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.server'
@@ -25,6 +25,10 @@ export async function attemptLogin(
   // burst of parallel guesses would all read "under the limit" and all get checked.
   const gate = inTransaction(db, (tx) => {
     const since = windowStart(at).toISOString()
+    // Failures older than the window no longer count; dropping them keeps the table small.
+    tx.delete(loginFailures)
+      .where(and(inArray(loginFailures.key, [accountKey, ipKey]), lt(loginFailures.at, since)))
+      .run()
     const counts = tx
       .select({ key: loginFailures.key, n: sql<number>`count(*)` })
       .from(loginFailures)
