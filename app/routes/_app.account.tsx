@@ -21,12 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const form = await request.formData()
   const parsed = parseForm(OwnPasswordForm, form)
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 })
-  const result = await changeOwnPassword(getDb(), user, parsed.data, now())
+  const result = await changeOwnPassword(getDb(), user, parsed.data, now(), context?.clientIp)
   if (!result.ok) return answerRefusal(result, formValues(form))
   throw redirect('/account?changed=1')
 }

@@ -1,29 +1,33 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.server'
+import type { Db, Tx } from '../../db/client.server'
 import { loginFailures, users } from '../../db/schema'
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.server'
 import { createSessionRow, sessionSetCookie } from '../auth/session.server'
 import { isThrottled, windowStart } from '../domain/login-throttle'
-import { appendAudit } from '../models/audit.server'
+import { appendAudit, type AuditActor } from '../models/audit.server'
 import { inTransaction } from './transaction.server'
 
 export type LoginResult = { kind: 'ok'; setCookie: string; userId: string } | { kind: 'invalid' } | { kind: 'throttled' }
 
-const ANONYMOUS = { userId: null, role: 'anonymous', organizationId: null }
+const ANONYMOUS: AuditActor = { userId: null, role: 'anonymous', organizationId: null }
 
-export async function attemptLogin(
+export type PasswordGate = { throttled: true } | { throttled: false; bookedIds: number[] }
+
+/**
+ * Counts and books one password attempt for the account and the address, in one transaction before
+ * the (slow, async) password check: otherwise a burst of parallel guesses would all read "under the
+ * limit" and all get checked. The booked rows count as failures until `releasePasswordAttempt`.
+ * Used by login and by every other place that checks a password (changing one's own password).
+ */
+export function gatePasswordAttempt(
   db: Db,
-  input: { username: string; password: string; ip: string; userAgent: string },
+  who: { username: string; ip: string },
   at: Date,
-): Promise<LoginResult> {
-  const username = input.username.trim().toLowerCase()
-  const accountKey = `account:${username}`
-  const ipKey = `ip:${input.ip}`
-  const user = db.select().from(users).where(eq(users.username, username)).get()
-
-  // Count and book the attempt in one step, before the (slow, async) password check: otherwise a
-  // burst of parallel guesses would all read "under the limit" and all get checked.
-  const gate = inTransaction(db, (tx) => {
+  audit: { actor: AuditActor; userId: string },
+): PasswordGate {
+  const accountKey = `account:${who.username}`
+  const ipKey = `ip:${who.ip}`
+  return inTransaction(db, (tx): PasswordGate => {
     const since = windowStart(at).toISOString()
     // Failures older than the window no longer count; dropping them keeps the table small.
     tx.delete(loginFailures)
@@ -41,16 +45,15 @@ export async function attemptLogin(
     }
     if (isThrottled(failures)) {
       appendAudit(tx, {
-        actor: ANONYMOUS,
+        actor: audit.actor,
         action: 'login.throttled',
         entity: 'user',
-        entityId: user?.id ?? '',
-        after: { username, ip: input.ip },
+        entityId: audit.userId,
+        after: { username: who.username, ip: who.ip },
         at,
       })
-      return { throttled: true as const }
+      return { throttled: true }
     }
-    // Counted as failures until the password proves right.
     const booked = tx
       .insert(loginFailures)
       .values([
@@ -59,8 +62,25 @@ export async function attemptLogin(
       ])
       .returning({ id: loginFailures.id })
       .all()
-    return { throttled: false as const, bookedIds: booked.map((b) => b.id) }
+    return { throttled: false, bookedIds: booked.map((b) => b.id) }
   })
+}
+
+/** The password proved right: the attempt was no failure, and the account's earlier failures are forgiven. */
+export function releasePasswordAttempt(tx: Db | Tx, username: string, bookedIds: readonly number[]): void {
+  tx.delete(loginFailures).where(eq(loginFailures.key, `account:${username}`)).run()
+  if (bookedIds.length) tx.delete(loginFailures).where(inArray(loginFailures.id, [...bookedIds])).run()
+}
+
+export async function attemptLogin(
+  db: Db,
+  input: { username: string; password: string; ip: string; userAgent: string },
+  at: Date,
+): Promise<LoginResult> {
+  const username = input.username.trim().toLowerCase()
+  const user = db.select().from(users).where(eq(users.username, username)).get()
+
+  const gate = gatePasswordAttempt(db, { username, ip: input.ip }, at, { actor: ANONYMOUS, userId: user?.id ?? '' })
   if (gate.throttled) return { kind: 'throttled' }
 
   // Unknown accounts are checked against a dummy hash so both paths take the same time.
@@ -93,8 +113,7 @@ async function startSessionAndAudit(
   bookedFailureIds: number[],
 ): Promise<string> {
   const token = inTransaction(db, (tx) => {
-    tx.delete(loginFailures).where(eq(loginFailures.key, `account:${user.username}`)).run()
-    tx.delete(loginFailures).where(inArray(loginFailures.id, bookedFailureIds)).run()
+    releasePasswordAttempt(tx, user.username, bookedFailureIds)
     if (rehash) tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id)).run()
     appendAudit(tx, {
       actor: { userId: user.id, role: user.role, organizationId: user.organizationId },

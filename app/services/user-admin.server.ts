@@ -24,6 +24,7 @@ import {
 } from '../models/user.server'
 import { text, versionField, type FieldErrors, type FormValues } from '../utils/form'
 import { inTransaction } from './transaction.server'
+import { gatePasswordAttempt, releasePasswordAttempt } from './login.server'
 
 export const STALE_MESSAGE = '数据已被他人修改，请刷新后重试'
 
@@ -397,10 +398,19 @@ export function changeOwnPassword(
   user: SessionUser,
   input: { currentPassword: string; newPassword: string; newPasswordConfirm: string },
   at: Date,
+  clientIp = 'unknown',
 ): Promise<Outcome<void>> {
   return outcome(async () => {
+    // The current password is a password check like login's, throttled the same way: a stolen
+    // session must not become a way to guess the password.
+    const gate = gatePasswordAttempt(db, { username: user.username, ip: clientIp }, at, {
+      actor: auditActor(user.actor),
+      userId: user.actor.userId,
+    })
+    if (gate.throttled) throw refuse.field('currentPassword', '密码错误次数过多，请 15 分钟后再试')
     const stored = getPasswordHash(db, user.actor.userId)
     if (!stored || !(await verifyPassword(input.currentPassword, stored))) throw refuse.field('currentPassword', '当前密码不正确')
+    inTransaction(db, (tx) => releasePasswordAttempt(tx, user.username, gate.bookedIds))
     const problem = passwordProblem(input.newPassword, user.username)
     if (problem) throw refuse.field('newPassword', problem)
     if (input.newPassword === input.currentPassword) throw refuse.field('newPassword', '新密码不能与当前密码相同')
