@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../db/client.server'
 import { engagements, organizations, users } from '../db/schema'
+import { DEMO_PASSWORD } from '../db/seed/demo'
 import { Client, loggedIn } from './helpers/http'
 import { startServer, type RunningServer } from './helpers/server'
 
@@ -297,5 +298,38 @@ describe('the audit page', () => {
     expect(huge.status).toBeGreaterThanOrEqual(400)
     expect(huge.status).toBeLessThan(500)
     expect((await admin.get('/audit')).status).toBe(200)
+  })
+})
+
+describe('own sessions on the account page', () => {
+  test('a user sees where they are signed in and can sign out everywhere else', async () => {
+    const here = await loggedIn(server.url, 'binjiang.finance')
+    const elsewhere = new Client(server.url)
+    await elsewhere.request('/login', {
+      method: 'POST',
+      form: { username: 'binjiang.finance', password: DEMO_PASSWORD },
+      headers: { 'User-Agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36' },
+    })
+    expect((await elsewhere.get('/dashboard')).status).toBe(200)
+
+    const page = await (await here.get('/account')).text()
+    expect(page).toContain('当前设备')
+    expect(page).toContain('Chrome · Windows')
+    expect(page).toContain('退出其他设备上的登录')
+
+    const sessionCount = () =>
+      (db.$client.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?').get(userId('binjiang.finance')) as { n: number }).n
+    const others = sessionCount() - 1
+    expect(others).toBeGreaterThanOrEqual(1)
+    const res = await here.post('/account', { intent: 'end-other-sessions' })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe(`/account?ended=${others}`)
+    expect(sessionCount()).toBe(1)
+    expect((await elsewhere.get('/dashboard')).headers.get('location')).toMatch(/^\/login/)
+    expect((await here.get('/dashboard')).status).toBe(200)
+    const audit = db.$client
+      .prepare(`SELECT after_json FROM audit_log WHERE action = 'account.sessions_ended' AND entity_id = ?`)
+      .all(userId('binjiang.finance')) as { after_json: string }[]
+    expect(audit.map((a) => JSON.parse(a.after_json))).toEqual([{ ended: others }])
   })
 })

@@ -1,4 +1,5 @@
 import { directionOf, isStage, STAGES, stageLabel } from '~/domain/stages'
+import { formatDateTime } from '~/utils/datetime'
 
 export type TimelineEntry = {
   id: string
@@ -7,22 +8,6 @@ export type TimelineEntry = {
   note: string
   at: string
   actorName: string
-}
-
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-})
-
-/** Stored instants are UTC; people read Beijing time. Same output on server and client. */
-export function formatDateTime(iso: string): string {
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d)
 }
 
 function isBackward(entry: TimelineEntry): boolean {

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import { judgeSession } from '../domain/session-policy'
 import type { Db, Tx } from '../../db/client.server'
 import { evaluatedUnits, organizations, sessions, users } from '../../db/schema'
 import type { Role } from '../domain/roles'
@@ -196,6 +197,25 @@ export function getPasswordHash(db: Db | Tx, id: string): string | undefined {
 }
 
 /** After a password change: the device that changed it stays signed in, every other one is out. */
-export function endOtherSessionsOf(tx: Db | Tx, userId: string, keepSessionId: string): void {
-  tx.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))).run()
+export function endOtherSessionsOf(tx: Db | Tx, userId: string, keepSessionId: string): number {
+  return tx.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))).run().changes
+}
+
+/** The user's live sessions, newest activity first; the current one is marked. Ids stay on the server. */
+export function listSessionsOf(db: Db | Tx, userId: string, currentSessionId: string, at: Date) {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(desc(sessions.lastSeenAt))
+    .all()
+    .filter((s) => judgeSession(s, at) !== 'expired')
+    .map((s) => ({ createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, ip: s.ip, userAgent: s.userAgent, current: s.id === currentSessionId }))
 }

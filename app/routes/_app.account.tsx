@@ -1,18 +1,28 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import Bowser from 'bowser'
 import { getDb } from '../../db/client.server'
 import { requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
 import { roleLabel } from '~/domain/roles'
-import { answerRefusal, changeOwnPassword, OwnPasswordForm } from '~/services/user-admin.server'
+import { listSessionsOf } from '~/models/user.server'
+import { answerRefusal, changeOwnPassword, endMyOtherSessions, OwnPasswordForm } from '~/services/user-admin.server'
+import { formatDateTime } from '~/utils/datetime'
 import { formValues, parseForm } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: '我的账号 · EvalDesk' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
+  const at = now()
   return {
+    sessions: listSessionsOf(getDb(), user.actor.userId, user.sessionId, at).map((s) => ({
+      ...s,
+      createdAt: formatDateTime(s.createdAt),
+      lastSeenAt: formatDateTime(s.lastSeenAt),
+      browser: describeBrowser(s.userAgent),
+    })),
     username: user.username,
     displayName: user.displayName,
     roleLabel: roleLabel(user.actor.role),
@@ -24,11 +34,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const form = await request.formData()
+  if (form.get('intent') === 'end-other-sessions') {
+    const ended = endMyOtherSessions(getDb(), user, now())
+    throw redirect(`/account?ended=${ended}`)
+  }
   const parsed = parseForm(OwnPasswordForm, form)
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 })
   const result = await changeOwnPassword(getDb(), user, parsed.data, now(), context?.clientIp)
   if (!result.ok) return answerRefusal(result, formValues(form))
   throw redirect('/account?changed=1')
+}
+
+/** A short, human name for a User-Agent string: enough to recognise one's own devices. */
+function describeBrowser(userAgent: string): string {
+  if (!userAgent) return '未知设备'
+  const { browser, os } = Bowser.parse(userAgent)
+  return [browser.name, os.name].filter(Boolean).join(' · ') || '未知设备'
 }
 
 export default function AccountPage() {
@@ -57,6 +78,45 @@ export default function AccountPage() {
           <dt>所属单位</dt>
           <dd>{me.organizationName ?? '—'}</dd>
         </dl>
+      </div>
+      <h2>登录设备</h2>
+      <div className="card" data-testid="my-sessions">
+        {params.get('ended') !== null ? (
+          <p className="notice">已退出其他 {Number(params.get('ended')) || 0} 个设备上的登录。</p>
+        ) : null}
+        <table>
+          <thead>
+            <tr>
+              <th>浏览器</th>
+              <th>IP 地址</th>
+              <th>登录时间</th>
+              <th>最近活动</th>
+            </tr>
+          </thead>
+          <tbody>
+            {me.sessions.map((s, i) => (
+              <tr key={i}>
+                <td>
+                  {s.browser}
+                  {s.current ? <span className="badge ok">当前设备</span> : null}
+                </td>
+                <td>{s.ip || '—'}</td>
+                <td>{s.createdAt}</td>
+                <td>{s.lastSeenAt}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {me.sessions.length > 1 ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="end-other-sessions" />
+            <p>
+              <button type="submit">退出其他设备上的登录</button>
+            </p>
+          </Form>
+        ) : (
+          <p className="muted">除当前设备外没有其他登录。</p>
+        )}
       </div>
       <h2>修改密码</h2>
       <Form method="post" className="card stack" noValidate>

@@ -10,6 +10,7 @@ import { ORG_KINDS, roleLabel } from '~/domain/roles'
 import { stageLabel } from '~/domain/stages'
 import { AUDIT_PAGE_SIZE, distinctAuditActions, listAudit, recordNames } from '~/models/audit.server'
 import { displayNamesByIds, listUserOptions } from '~/models/user.server'
+import { formatDateTime } from '~/utils/datetime'
 import { integer, isoDate, text } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: '审计日志 · EvalDesk' }]
@@ -27,6 +28,7 @@ const ACTION_LABELS: Record<string, string> = {
   'user.reset_password': '重置密码',
   'user.status': '启用/停用账号',
   'account.password_change': '修改本人密码',
+  'account.sessions_ended': '退出其他设备',
   'engagement.create': '创建评价项目',
   'engagement.update': '修改评价项目',
   'engagement.stage_move': '变更项目阶段',
@@ -59,6 +61,7 @@ const FIELD_LABELS: Record<string, string> = {
   organizationId: '机构',
   evaluatedUnitId: '被评价单位',
   ip: 'IP',
+  ended: '结束的登录数',
   stage: '阶段',
   direction: '方向',
   note: '说明',
@@ -106,21 +109,6 @@ const AuditFilterForm = z.object({
 /** A calendar day as typed in China, as the UTC instant its first second starts at. */
 function shanghaiDayStart(day: string, plusDays = 0): string {
   return new Date(Date.parse(`${day}T00:00:00+08:00`) + plusDays * 86_400_000).toISOString()
-}
-
-const SHANGHAI = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-})
-function shanghaiTime(iso: string): string {
-  const parts = Object.fromEntries(SHANGHAI.formatToParts(new Date(iso)).map((p) => [p.type, p.value]))
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`
 }
 
 function parseObject(json: string | null): Record<string, unknown> | null {
@@ -223,7 +211,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   )
   const entries = parsedRows.map(({ row: r, before, after }) => ({
     seq: r.seq,
-    at: shanghaiTime(r.at),
+    at: formatDateTime(r.at, { seconds: true }),
     actorName: r.actorUserId ? (names.get(r.actorUserId) ?? '（已删除）') : '—',
     actorRole: ACTOR_ROLE_LABELS[r.actorRole] ?? roleLabel(r.actorRole),
     action: ACTION_LABELS[r.action] ?? r.action,

@@ -432,6 +432,22 @@ export function changeOwnPassword(
   })
 }
 
+/** Signs the user out everywhere but here (lost phone, shared computer). */
+export function endMyOtherSessions(db: Db, user: SessionUser, at: Date): number {
+  return inTransaction(db, (tx) => {
+    const ended = endOtherSessionsOf(tx, user.actor.userId, user.sessionId)
+    appendAudit(tx, {
+      actor: auditActor(user.actor),
+      action: 'account.sessions_ended',
+      entity: 'user',
+      entityId: user.actor.userId,
+      after: { ended },
+      at,
+    })
+    return ended
+  })
+}
+
 /** The CLI names accounts by username. */
 export function findUserIdByUsername(db: Db, username: string): string | null {
   return findUserByUsername(db, username)?.id ?? null
