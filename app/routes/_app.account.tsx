@@ -98,7 +98,12 @@ export default function AccountPage() {
               <tr key={i}>
                 <td>
                   {s.browser}
-                  {s.current ? <span className="badge ok">当前设备</span> : null}
+                  {s.current ? (
+                    <>
+                      {' '}
+                      <span className="badge ok">当前设备</span>
+                    </>
+                  ) : null}
                 </td>
                 <td>{s.ip || '—'}</td>
                 <td>{s.createdAt}</td>
