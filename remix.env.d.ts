@@ -11,6 +11,8 @@ declare module '@remix-run/node' {
     clientIp: string
     /** Random id of this request, also sent as X-Request-Id and written beside any logged error. */
     requestId: string
+    /** Per-request nonce that lets Remix's own inline scripts run under the CSP. */
+    cspNonce: string
   }
 }
 export {}

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
-import express from 'express'
+import express, { type Response } from 'express'
 import helmet from 'helmet'
 import { formBodyGuard, originCheck, publicHostFromAppOrigin, trustProxySetting } from './security'
 
@@ -12,6 +12,7 @@ export async function createApp() {
   app.disable('x-powered-by')
   app.use((_req, res, next) => {
     res.locals.requestId = crypto.randomUUID()
+    res.locals.cspNonce = crypto.randomBytes(16).toString('base64')
     res.set('X-Request-Id', res.locals.requestId)
     next()
   })
@@ -24,8 +25,8 @@ export async function createApp() {
         useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
-          // Remix's hydration data is an inline script; a per-request nonce is the later hardening step.
-          scriptSrc: ["'self'", "'unsafe-inline'"],
+          // Remix's hydration data and module loader are inline scripts: each response names its nonce.
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
           connectSrc: ["'self'"],
@@ -59,6 +60,7 @@ export async function createApp() {
       getLoadContext: (req, res) => ({
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         requestId: String(res.locals.requestId),
+        cspNonce: String(res.locals.cspNonce),
       }),
     }),
   )

@@ -120,6 +120,17 @@ describe('headers and cookies', () => {
     expect(csp).toContain("frame-ancestors 'none'")
     expect(csp).toContain("object-src 'none'")
     expect(csp).toContain("form-action 'self'")
+    // Inline scripts run only with this response's nonce: no 'unsafe-inline' for scripts.
+    const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? ''
+    expect(scriptSrc).not.toContain('unsafe-inline')
+    const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1]
+    expect(nonce).toBeTruthy()
+    const html = await res.text()
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!)
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const attrs of scripts) expect(attrs).toContain(`nonce="${nonce}"`)
+    const again = await fetch(server.url + '/login')
+    expect(again.headers.get('content-security-policy')).not.toContain(nonce!)
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.headers.get('referrer-policy')).toBe('same-origin')
     expect(res.headers.get('x-powered-by')).toBeNull()
@@ -265,7 +276,9 @@ describe('login', () => {
     return rawPost('/login', { Origin: server.url }, { username, password, ...extra })
   }
   /** The page echoes the typed username back into the form; nothing else may differ. */
-  const withoutName = (body: string, username: string) => body.split(username).join('<USERNAME>')
+  // The typed username is echoed back and every response carries its own CSP nonce; the rest must match.
+  const withoutName = (body: string, username: string) =>
+    body.split(username).join('<USERNAME>').replace(/nonce="[^"]*"/g, 'nonce="<NONCE>"')
 
   test('a wrong password reads the same for a known and an unknown account', async () => {
     const known = await login('mingjian.admin', WRONG_PASSWORD)
