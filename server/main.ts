@@ -27,6 +27,14 @@ async function main() {
     console.log(lines.join('\n'))
     printDemoAccounts(seeded)
   })
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    console.error(
+      error.code === 'EADDRINUSE'
+        ? `端口 ${port} 已被占用：请关闭占用它的程序，或用 PORT=其他端口 npm start`
+        : `无法在 ${host}:${port} 上启动：${error.message}`,
+    )
+    process.exit(1)
+  })
   const stop = () => server.close(() => process.exit(0))
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
