@@ -12,12 +12,13 @@ import { runCli, type CommandSpec } from './framework'
 import { command as migrate } from './commands/migrate'
 import { command as seed } from './commands/seed'
 import { command as auditVerify } from './commands/audit-verify'
+import { command as auditAnchor } from './commands/audit-anchor'
 import { command as backup } from './commands/backup'
 import { command as orgCreate } from './commands/org-create'
 import { command as userCreate } from './commands/user-create'
 import { command as userResetPassword } from './commands/user-reset-password'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, backup, orgCreate, userCreate, userResetPassword]
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {

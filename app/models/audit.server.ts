@@ -212,3 +212,34 @@ export function recordNames(db: Db, ids: Iterable<string>): Map<string, string> 
   }
   return names
 }
+
+/** A chain head written down outside the database (a file on another volume, a report footer). */
+export type AuditAnchor = { seq: number; hash: string }
+
+export type AnchorVerdict = { ok: true; checked: number } | { ok: false; anchor: AuditAnchor; reason: string }
+
+/**
+ * The chain alone cannot show that rows were cut off its end, nor that someone holding the key
+ * rewrote it: anchors can. Every anchored row must still exist with the hash it had.
+ */
+export function verifyAnchors(db: Db, anchors: readonly AuditAnchor[]): AnchorVerdict {
+  const stmt = db.$client.prepare('SELECT hash FROM audit_log WHERE seq = ?')
+  const head = (db.$client.prepare('SELECT max(seq) AS seq FROM audit_log').get() as { seq: number | null }).seq ?? 0
+  for (const anchor of anchors) {
+    const row = stmt.get(anchor.seq) as { hash: string } | undefined
+    if (!row) {
+      return {
+        ok: false,
+        anchor,
+        reason:
+          anchor.seq > head
+            ? `审计日志被截断：锚点记录了第 ${anchor.seq} 条，但数据库中只到第 ${head} 条`
+            : `锚点记录的第 ${anchor.seq} 条在数据库中不存在`,
+      }
+    }
+    if (row.hash !== anchor.hash) {
+      return { ok: false, anchor, reason: `第 ${anchor.seq} 条的哈希与锚点不符：审计日志在锚定之后被改写过` }
+    }
+  }
+  return { ok: true, checked: anchors.length }
+}
