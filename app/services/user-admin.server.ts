@@ -344,19 +344,21 @@ export function resetPassword(
     if (input.passwordConfirm !== undefined && input.passwordConfirm !== input.password) throw refuse.field('passwordConfirm', '两次输入的密码不一致')
     const passwordHash = await hashPassword(input.password)
     return inTransaction(db, (tx) => {
-      setUserPassword(tx, { id: target.id, passwordHash, mustChangePassword: true }, at)
-      endAllSessionsOf(tx, target.id)
+      // Hashing took a moment outside the transaction: decide again on what is there now.
+      const current = manageableUser(tx, op, input.userId)
+      setUserPassword(tx, { id: current.id, passwordHash, mustChangePassword: true }, at)
+      endAllSessionsOf(tx, current.id)
       appendAudit(tx, {
         actor: auditActorOf(op),
         action: 'user.reset_password',
         entity: 'user',
-        entityId: target.id,
-        tenantId: target.organizationId,
-        before: { mustChangePassword: target.mustChangePassword },
+        entityId: current.id,
+        tenantId: current.organizationId,
+        before: { mustChangePassword: current.mustChangePassword },
         after: { mustChangePassword: true },
         at,
       })
-      return { ...target, mustChangePassword: true, version: target.version + 1 }
+      return { ...current, mustChangePassword: true, version: current.version + 1 }
     })
   })
 }
