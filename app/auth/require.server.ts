@@ -1,4 +1,5 @@
 import { redirect } from '@remix-run/node'
+import { can, type Action, type Resource } from '../domain/permissions'
 import type { Role } from '../domain/roles'
 import { getSessionUser, type SessionUser } from './session.server'
 
@@ -27,6 +28,13 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 export async function requireRole(request: Request, roles: readonly Role[]): Promise<SessionUser> {
   const user = await requireUser(request)
   if (!roles.includes(user.actor.role)) throw forbidden()
+  return user
+}
+
+/** The signed-in user if `can(actor, action, resource)` allows it; otherwise 403. */
+export async function requirePermission(request: Request, action: Action, resource: Resource): Promise<SessionUser> {
+  const user = await requireUser(request)
+  if (!can(user.actor, action, resource)) throw forbidden()
   return user
 }
 

@@ -1,11 +1,10 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
-import { forbidden, requireUser } from '~/auth/require.server'
+import { requirePermission } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
 import { StatusBadge } from '~/components/user-table'
-import { can } from '~/domain/permissions'
 import { ORG_KINDS, orgKindLabel } from '~/domain/roles'
 import { listOrganizationsWithUserCounts } from '~/models/organization.server'
 import { createOrganizationWithAdmin, NewOrganizationForm } from '~/services/organization.server'
@@ -14,11 +13,7 @@ import { formValues, parseForm } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: '机构管理 · EvalDesk' }]
 
-async function requirePlatformAdmin(request: Request) {
-  const user = await requireUser(request)
-  if (!can(user.actor, 'organization.list', { type: 'platform' })) throw forbidden()
-  return user
-}
+const requirePlatformAdmin = (request: Request) => requirePermission(request, 'organization.list', { type: 'platform' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformAdmin(request)

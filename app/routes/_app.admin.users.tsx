@@ -1,12 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
-import { forbidden, requireUser } from '~/auth/require.server'
+import { requirePermission } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { FormError } from '~/components/field'
 import { NewUserFields } from '~/components/user-form'
 import { UserTable } from '~/components/user-table'
-import { can } from '~/domain/permissions'
 import { ROLE_CODES, ROLES, roleLabel, ROLES_WITHOUT_ORG, type Role } from '~/domain/roles'
 import { listEvaluatedUnitsWithBureau, listOrganizations } from '~/models/organization.server'
 import { listUsers, USER_PAGE_SIZE } from '~/models/user.server'
@@ -15,11 +14,7 @@ import { formValues, parseForm } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: '账号管理 · EvalDesk' }]
 
-async function requirePlatformAdmin(request: Request) {
-  const user = await requireUser(request)
-  if (!can(user.actor, 'organization.list', { type: 'platform' })) throw forbidden()
-  return user
-}
+const requirePlatformAdmin = (request: Request) => requirePermission(request, 'organization.list', { type: 'platform' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformAdmin(request)
