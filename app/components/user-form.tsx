@@ -1,4 +1,5 @@
-import { Field } from './field'
+import { Form } from '@remix-run/react'
+import { Field, FormError } from './field'
 
 type Errors = Record<string, string | undefined>
 type Values = Record<string, string | string[] | undefined>
@@ -85,5 +86,46 @@ export function NewUserFields({
         </div>
       ) : null}
     </div>
+  )
+}
+
+/**
+ * The whole "新增账号" form: the notice after a creation, the form-level error, the fields and the
+ * button. The form is re-mounted after each creation (`key`), so it comes back empty.
+ */
+export function CreateUserForm({
+  created,
+  createdNotice,
+  busy,
+  intent,
+  errors,
+  values,
+  ...fields
+}: {
+  created: string | null
+  createdNotice?: (username: string) => string
+  busy: boolean
+  /** Hidden `intent` for pages whose action does more than one thing. */
+  intent?: string
+  errors: Errors
+  values: Values
+  roles: readonly RoleOption[]
+  units?: readonly UnitOption[]
+  orgAdminRole?: string
+}) {
+  return (
+    <>
+      {created ? <p className="notice">{createdNotice ? createdNotice(created) : `已创建账号 ${created}。`}</p> : null}
+      <Form method="post" className="card stack" noValidate key={created ?? 'form'}>
+        {intent ? <input type="hidden" name="intent" value={intent} /> : null}
+        <FormError error={errors._form} />
+        <NewUserFields errors={errors} values={values} {...fields} />
+        <div>
+          <button type="submit" className="primary" disabled={busy}>
+            创建账号
+          </button>
+        </div>
+      </Form>
+    </>
   )
 }

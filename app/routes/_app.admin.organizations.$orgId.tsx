@@ -4,7 +4,7 @@ import { getDb } from '../../db/client.server'
 import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { FormError } from '~/components/field'
-import { NewUserFields } from '~/components/user-form'
+import { CreateUserForm } from '~/components/user-form'
 import { StatusBadge, UserTable } from '~/components/user-table'
 import { can } from '~/domain/permissions'
 import { orgKindLabel, roleLabel, ROLES_BY_ORG_KIND } from '~/domain/roles'
@@ -98,17 +98,15 @@ export default function OrganizationPage() {
       {total > pageSize ? <p className="muted">仅显示前 {pageSize} 个，完整列表见“账号管理”。</p> : null}
 
       <h2>新增账号</h2>
-      {created ? <p className="notice">已创建账号 {created}。</p> : null}
-      <Form method="post" className="card stack" noValidate key={created ?? 'form'}>
-        <input type="hidden" name="intent" value="createUser" />
-        {!statusAnswer ? <FormError error={errors._form} /> : null}
-        <NewUserFields errors={statusAnswer ? {} : errors} values={statusAnswer ? {} : values} roles={roles} orgAdminRole="finance_reviewer" />
-        <div>
-          <button type="submit" className="primary" disabled={busy}>
-            创建账号
-          </button>
-        </div>
-      </Form>
+      <CreateUserForm
+        created={created ?? null}
+        busy={busy}
+        intent="createUser"
+        errors={statusAnswer ? {} : errors}
+        values={statusAnswer ? {} : values}
+        roles={roles}
+        orgAdminRole="finance_reviewer"
+      />
     </section>
   )
 }

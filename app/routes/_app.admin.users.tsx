@@ -3,8 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { getDb } from '../../db/client.server'
 import { requirePermission } from '~/auth/require.server'
 import { now } from '~/clock.server'
-import { FormError } from '~/components/field'
-import { NewUserFields } from '~/components/user-form'
+import { CreateUserForm } from '~/components/user-form'
 import { UserTable } from '~/components/user-table'
 import { ROLE_CODES, ROLES, roleLabel, ROLES_WITHOUT_ORG, type Role } from '~/domain/roles'
 import { listEvaluatedUnitsWithBureau, listOrganizations } from '~/models/organization.server'
@@ -109,16 +108,7 @@ export default function AdminUsersPage() {
 
       <h2>新增不属于机构的账号</h2>
       <p className="hint">评审专家、被评价单位联系人和系统管理员不隶属于任何机构；机构人员请在对应机构页面中添加。</p>
-      {created ? <p className="notice">已创建账号 {created}。</p> : null}
-      <Form method="post" className="card stack" noValidate key={created ?? 'form'}>
-        <FormError error={errors._form} />
-        <NewUserFields errors={errors} values={values} roles={d.newRoles} units={d.units} />
-        <div>
-          <button type="submit" className="primary" disabled={busy}>
-            创建账号
-          </button>
-        </div>
-      </Form>
+      <CreateUserForm created={created} busy={busy} errors={errors} values={values} roles={d.newRoles} units={d.units} />
     </section>
   )
 }

@@ -1,10 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
 import { forbidden, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
-import { FormError } from '~/components/field'
-import { NewUserFields } from '~/components/user-form'
+import { CreateUserForm } from '~/components/user-form'
 import { UserTable } from '~/components/user-table'
 import { can } from '~/domain/permissions'
 import { roleLabel, ROLES_BY_ORG_KIND } from '~/domain/roles'
@@ -73,16 +72,15 @@ export default function UsersPage() {
         </div>
       ) : null}
       <h2>新增账号</h2>
-      {created ? <p className="notice">已创建账号 {created}，请将初始密码告知本人，首次登录后须修改。</p> : null}
-      <Form method="post" className="card stack" noValidate key={created ?? 'form'}>
-        <FormError error={errors._form} />
-        <NewUserFields errors={errors} values={values} roles={d.roles} orgAdminRole="finance_reviewer" />
-        <div>
-          <button type="submit" className="primary" disabled={busy}>
-            创建账号
-          </button>
-        </div>
-      </Form>
+      <CreateUserForm
+        created={created}
+        createdNotice={(username) => `已创建账号 ${username}，请将初始密码告知本人，首次登录后须修改。`}
+        busy={busy}
+        errors={errors}
+        values={values}
+        roles={d.roles}
+        orgAdminRole="finance_reviewer"
+      />
     </section>
   )
 }
