@@ -11,7 +11,8 @@ import { RULE_TYPES } from './tree'
 
 export type ParsedRule = { ok: true; rule: ScoringRule } | { ok: false; message: string }
 
-const KEYS = {
+/** Parameter names of the spec text; messages about a rule name its parameters the same way. */
+export const RULE_PARAM_KEYS = {
   shares: '份额',
   vetoPoints: '否决要点',
   numerator: '分子',
@@ -27,6 +28,7 @@ const KEYS = {
   bands: '档位',
   target: '目标',
 } as const
+const KEYS = RULE_PARAM_KEYS
 
 const KEYS_BY_TYPE: Record<RuleType, readonly string[]> = {
   element: [KEYS.shares, KEYS.vetoPoints],
