@@ -48,6 +48,10 @@ const ALL_ACTIONS: Action[] = [
   'engagement.edit',
   'engagement.move',
   'audit.view',
+  'framework.view',
+  'framework.manage',
+  'sheet.view',
+  'sheet.edit',
 ]
 
 /**
@@ -79,6 +83,13 @@ const OWN: Record<Action, { resource: (a: Actor) => Resource; roles: Role[] }> =
   'engagement.edit': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
   'engagement.move': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
   'audit.view': { resource: (a) => ({ type: 'audit', organizationId: a.organizationId }), roles: ['system_admin', 'agency_admin'] },
+  'framework.view': { resource: () => ({ type: 'framework', organizationId: null }), roles: ['system_admin', 'agency_admin', 'evaluator', 'finance_reviewer'] },
+  'framework.manage': {
+    resource: (a) => ({ type: 'framework', organizationId: a.organizationId }),
+    roles: ['system_admin', 'agency_admin', 'evaluator'],
+  },
+  'sheet.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer', 'unit_contact'] },
+  'sheet.edit': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
 }
 
 describe('can: every action × role on the actor’s own tenant', () => {
@@ -97,6 +108,25 @@ describe('can: every action × role on the actor’s own tenant', () => {
 })
 
 describe('can: tenant mismatches', () => {
+  it('an agency’s own frameworks are invisible to other agencies and bureaus; the platform library is kept by the platform', () => {
+    const own = { type: 'framework', organizationId: AGENCY_A } as const
+    for (const role of ['agency_admin', 'evaluator'] as const) {
+      const other = actor(role, { organizationId: AGENCY_B })
+      expect(can(other, 'framework.view', own)).toBe(false)
+      expect(can(other, 'framework.manage', own)).toBe(false)
+      expect(can(actor(role), 'framework.manage', { type: 'framework', organizationId: null })).toBe(false)
+    }
+    expect(can(actor('finance_reviewer'), 'framework.view', own)).toBe(false)
+    expect(can(actor('system_admin'), 'framework.manage', own)).toBe(false)
+    expect(can(actor('expert'), 'framework.view', { type: 'framework', organizationId: null })).toBe(false)
+  })
+
+  it('a scoring sheet is edited only while the engagement is open, by those who work on it', () => {
+    expect(can(actor('evaluator'), 'sheet.edit', engagement({ stage: 'archived' }))).toBe(false)
+    expect(can(actor('evaluator', { userId: 'someone-else' }), 'sheet.edit', engagement())).toBe(false)
+    expect(can(actor('agency_admin', { organizationId: AGENCY_B }), 'sheet.view', engagement())).toBe(false)
+  })
+
   it('agency staff of another agency neither see nor change an engagement', () => {
     for (const role of ['agency_admin', 'evaluator'] as const) {
       const other = actor(role, { organizationId: AGENCY_B, userId: 'user-evaluator' })

@@ -30,6 +30,8 @@ export type Resource =
   | { type: 'agency'; organizationId: string }
   | EngagementResource
   | { type: 'audit'; organizationId: string | null }
+  /** A framework of the indicator library: organizationId null is the platform library. */
+  | { type: 'framework'; organizationId: string | null }
 
 export type Action =
   | 'organization.create'
@@ -42,6 +44,10 @@ export type Action =
   | 'engagement.edit'
   | 'engagement.move'
   | 'audit.view'
+  | 'framework.view'
+  | 'framework.manage'
+  | 'sheet.view'
+  | 'sheet.edit'
 
 /** Fails closed: an unexpected resource shape or a thrown error answers false. */
 export function can(actor: Actor | null, action: Action, resource: Resource): boolean {
@@ -78,9 +84,26 @@ function decide(actor: Actor, action: Action, r: Resource): boolean {
       if (r.type !== 'audit') return false
       if (actor.role === 'system_admin') return r.organizationId === null
       return actor.role === 'agency_admin' && actor.organizationId !== null && actor.organizationId === r.organizationId
+    case 'framework.view':
+      return r.type === 'framework' && canViewFramework(actor, r.organizationId)
+    case 'framework.manage':
+      // The platform library is kept by the platform; an agency keeps its own frameworks.
+      if (r.type !== 'framework') return false
+      if (r.organizationId === null) return actor.role === 'system_admin'
+      return isAgencyStaff(actor) && actor.organizationId === r.organizationId
+    case 'sheet.view':
+      // The client and the evaluated unit may read the indicator system; scores are another matter.
+      return r.type === 'engagement' && canViewEngagement(actor, r)
+    case 'sheet.edit':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
     default:
       return false
   }
+}
+
+function canViewFramework(actor: Actor, organizationId: string | null): boolean {
+  if (organizationId === null) return actor.role === 'system_admin' || isAgencyStaff(actor) || actor.role === 'finance_reviewer'
+  return isAgencyStaff(actor) && actor.organizationId === organizationId
 }
 
 function isAgencyStaff(actor: Actor): boolean {
