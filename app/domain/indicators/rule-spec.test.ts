@@ -167,6 +167,13 @@ describe('parseRuleSpec: what users type', () => {
     })
   })
 
+  it('a % inside a text value is text, full-width or not', () => {
+    expect(rule('formula', '分子=达标数％;分母=计划数%')).toMatchObject({
+      numerator: '达标数％',
+      denominator: '计划数%',
+    })
+  })
+
   it('never produces -0', () => {
     const parsed = rule('tier', '指标=x;分档=-0:100,-0.00:50')
     if (parsed.type !== 'tier') throw new Error('unreachable')

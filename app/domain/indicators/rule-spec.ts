@@ -39,7 +39,7 @@ const KEYS_BY_TYPE: Record<RuleType, readonly string[]> = {
   survey: [KEYS.target],
 }
 
-const FULL_WIDTH: Record<string, string> = { '；': ';', '＝': '=', '，': ',', '：': ':', '％': '%' }
+const FULL_WIDTH: Record<string, string> = { '；': ';', '＝': '=', '，': ',', '：': ':' }
 const SEPARATORS = /[;=,:；＝，：]/
 
 /** The code (`tier`) or the Chinese label (`分档计分`), as the Excel column and the editor show it. */
@@ -65,7 +65,10 @@ export function textParamProblem(key: string, value: string): string | null {
 const DECIMAL = /^(-?)(\d{1,12})(?:\.(\d{1,2}))?$/
 
 function parseHundredths(raw: string, allowNegative: boolean): number | null {
-  const text = raw.trim().replace(/%$/, '').trim()
+  const text = raw
+    .trim()
+    .replace(/[%％]$/, '')
+    .trim()
   const m = DECIMAL.exec(text)
   if (!m) return null
   if (m[1] === '-' && !allowNegative) return null
@@ -107,7 +110,7 @@ export function circledNumber(index: number): string {
 class SpecError extends Error {}
 
 function splitParams(params: string): Map<string, string> {
-  const text = params.replace(/[；＝，：％]/g, (c) => FULL_WIDTH[c] ?? c)
+  const text = params.replace(/[；＝，：]/g, (c) => FULL_WIDTH[c] ?? c)
   const values = new Map<string, string>()
   for (const segment of text.split(';')) {
     if (segment.trim() === '') continue

@@ -149,6 +149,19 @@ describe('formula (B102 预算执行率, 5 分)', () => {
     expect(score(suggest(cost, 600, { type: 'formula', numerator: 5, denominator: 0 }, 'negative'))).toBe(0)
   })
 
+  it('prints absurd rates instead of failing on them', () => {
+    const huge = suggest(B102, 500, { type: 'formula', numerator: 1e300, denominator: Number.MIN_VALUE })
+    expect(score(huge)).toBe(500)
+    expect(reasoning(huge)).toBe(
+      '比率 = 实际支出资金 / 实际到位资金 = 1e+300 / 4.94e-324 = 无穷大，超过 100% 按 100% 计；得分 = 5 × 100.00% = 5 分',
+    )
+    const large = suggest(B102, 500, { type: 'formula', numerator: 1e12, denominator: 0.5 })
+    expect(reasoning(large)).toContain('= 1000000000000 / 0.5 = 2.00e+14%，超过 100% 按 100% 计')
+    expect(
+      reasoning(suggest(B102, 500, { type: 'formula', numerator: 0.1 + 0.2, denominator: 1 })),
+    ).toContain('= 0.3 / 1 = 30.00%')
+  })
+
   it('refuses bad amounts', () => {
     const f = (numerator: number, denominator: number) =>
       refusal(suggest(B102, 500, { type: 'formula', numerator, denominator }))

@@ -31,13 +31,18 @@ export function pointsText(hundredths: number): string {
   return formatPoints(hundredths).replace(/\.?0+$/, '')
 }
 
-/** A fraction as a percent with two decimals: 0.965 -> "96.50%". */
+/** A fraction as a percent with two decimals: 0.965 -> "96.50%". Absurd rates still print. */
 function rateText(fraction: number): string {
-  return `${formatPoints(roundHalfUp(fraction * ALL))}%`
+  const hundredths = fraction * ALL
+  if (Number.isFinite(hundredths) && Math.abs(hundredths) < 1e15)
+    return `${formatPoints(roundHalfUp(hundredths))}%`
+  return Number.isFinite(fraction) ? `${(fraction * 100).toPrecision(3)}%` : '无穷大'
 }
 
+/** Entered amounts as typed, without binary noise: 0.1 + 0.2 -> "0.3"; tiny values keep three digits. */
 function numberText(x: number): string {
-  return Number.isInteger(x) ? String(x) : String(Number(x.toFixed(6)))
+  if (Number.isInteger(x)) return String(x)
+  return Math.abs(x) >= 1e-6 ? String(Number(x.toFixed(6))) : x.toPrecision(3)
 }
 
 class InputError extends Error {}
