@@ -1,6 +1,7 @@
 import { closeDb, databasePath, migrateDatabase, openDatabase } from '../db/client.server'
 import { DEMO_PASSWORD, demoAccountList, isDatabaseEmpty, seedDemo, type DemoAccount } from '../db/seed/demo'
 import { roleLabel } from '../app/domain/roles'
+import { ensureLibrary } from '../db/seed/library'
 
 /** Migrates the database and seeds the demo when it has no users yet. Closes its connection. */
 export async function bootstrapDatabase(opts: { seedIfNew: boolean }): Promise<{ file: string; seeded: DemoAccount[] | null }> {
@@ -8,6 +9,7 @@ export async function bootstrapDatabase(opts: { seedIfNew: boolean }): Promise<{
   const db = openDatabase(file)
   try {
     migrateDatabase(db)
+    ensureLibrary(db, new Date())
     if (opts.seedIfNew && isDatabaseEmpty(db)) {
       const { accounts } = await seedDemo(db, new Date())
       return { file, seeded: accounts }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander'
 import { z } from 'zod'
 import { closeDb, databasePath, migrateDatabase, openDatabase, type Db } from '../db/client.server'
 import type { AuditActor } from '../app/models/audit.server'
+import { ensureLibrary } from '../db/seed/library'
 
 /** Exit codes: 0 success, 1 the command failed, 2 the command line itself was wrong. */
 export const EXIT_OK = 0
@@ -154,10 +155,11 @@ export function buildProgram(commands: readonly CommandSpec[], io: CliIo, setExi
         throw new CliError(`命令 ${spec.name} 的参数有误：\n${formatIssues(parsed.error, self)}\n运行 evaldesk ${spec.name} --help 查看用法。`, EXIT_USAGE)
       }
       let db: Db | undefined
+      const now = new Date()
       const ctx: CliContext = {
         io,
         dbPath: databasePath(),
-        now: new Date(),
+        now,
         openDb: (options = {}) => {
           if (db) return db
           const file = databasePath()
@@ -165,7 +167,10 @@ export function buildProgram(commands: readonly CommandSpec[], io: CliIo, setExi
             throw new CliError(`数据库文件不存在：${file}\n请先运行 evaldesk migrate 创建数据库，或用 EVALDESK_DB / --db 指定正确的文件。`)
           }
           db = openDatabase(file, { readonly: options.readonly ?? false })
-          if (!options.readonly && (options.migrate ?? true)) migrateDatabase(db)
+          if (!options.readonly && (options.migrate ?? true)) {
+            migrateDatabase(db)
+            ensureLibrary(db, now)
+          }
           return db
         },
       }

@@ -206,3 +206,75 @@ export const meta = sqliteTable('app_meta', {
   value: text('value').notNull(),
 })
 
+
+// The indicator library (指标库). A framework is a named line of versions; organization_id null means
+// the platform library every agency reads, otherwise the framework belongs to that agency.
+export const frameworks = sqliteTable(
+  'frameworks',
+  {
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id').references(() => organizations.id),
+    // Stable code for seeded library frameworks ('cy2020-project'); null for user-made ones.
+    libraryCode: text('library_code'),
+    name: text('name').notNull(),
+    category: text('category').notNull(), // FrameworkCategory, see app/domain/indicators/framework.ts
+    source: text('source').notNull().default(''),
+    description: text('description').notNull().default(''),
+    // The version this framework was copied from, when it started as a copy of another framework.
+    copiedFromVersionId: text('copied_from_version_id'),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('frameworks_library_code_uq').on(t.libraryCode), index('frameworks_org_idx').on(t.organizationId, t.category)],
+)
+
+// One version of a framework, stored whole as an IndicatorTree JSON document (docs/decisions/009).
+// A published version is frozen: triggers in the migration refuse to change or delete it.
+export const frameworkVersions = sqliteTable(
+  'framework_versions',
+  {
+    id: text('id').primaryKey(),
+    frameworkId: text('framework_id')
+      .notNull()
+      .references(() => frameworks.id),
+    versionNo: integer('version_no').notNull(),
+    status: text('status', { enum: ['draft', 'published'] }).notNull(),
+    treeJson: text('tree_json').notNull(),
+    changeNote: text('change_note').notNull().default(''),
+    basedOnVersionId: text('based_on_version_id'),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    publishedAt: text('published_at'),
+    publishedBy: text('published_by').references(() => users.id),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('framework_versions_no_uq').on(t.frameworkId, t.versionNo)],
+)
+
+// An engagement's scoring sheet (评分表), one row per sheet version. The latest version is the
+// current one; a frozen version never changes (triggers), later changes need a new version and a reason.
+export const sheetVersions = sqliteTable(
+  'sheet_versions',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    versionNo: integer('version_no').notNull(),
+    status: text('status', { enum: ['draft', 'frozen'] }).notNull(),
+    treeJson: text('tree_json').notNull(),
+    frameworkVersionId: text('framework_version_id').references(() => frameworkVersions.id),
+    reason: text('reason').notNull().default(''),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    frozenAt: text('frozen_at'),
+    frozenBy: text('frozen_by').references(() => users.id),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('sheet_versions_no_uq').on(t.engagementId, t.versionNo)],
+)

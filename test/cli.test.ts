@@ -97,9 +97,11 @@ describe('evaldesk CLI', () => {
     expect(first.code).toBe(0)
     expect(first.stdout).toContain(`已应用 ${migrationCount} 个迁移`)
     expect(first.stdout).toContain(dbFile)
+    expect(first.stdout).toContain('已载入内置指标库 16 套')
     const again = await cli('migrate')
     expect(again.code).toBe(0)
     expect(again.stdout).toContain('没有待应用的迁移')
+    expect(again.stdout).not.toContain('已载入内置指标库')
     expect(again.stdout).toContain(`${migrationCount} / ${migrationCount}`)
   })
 
@@ -130,7 +132,8 @@ describe('evaldesk CLI', () => {
 
     const verified = await cli('audit:verify')
     expect(verified.code).toBe(0)
-    expect(verified.stdout).toContain('已校验 4 条记录')
+    // seed.demo, the library load (framework.library.load) and the three rows above.
+    expect(verified.stdout).toContain('已校验 5 条记录')
     expect(verified.stdout).toContain(head.hash)
   })
 
@@ -144,7 +147,7 @@ describe('evaldesk CLI', () => {
     const made = await cli('backup', target)
     expect(made.code).toBe(0)
     expect(made.stdout).toContain('integrity_check=ok')
-    expect(made.stdout).toContain('审计链完整：4 条记录')
+    expect(made.stdout).toContain('审计链完整：5 条记录')
     expect(fs.statSync(target).mode & 0o777).toBe(0o600)
     // Only the copy itself: no temp file, no -wal/-shm left behind.
     expect(fs.readdirSync(path.dirname(target))).toEqual(['evaldesk-copy.db'])

@@ -15,9 +15,12 @@ const EXPECTED_TABLES = [
   'engagement_units',
   'engagements',
   'evaluated_units',
+  'framework_versions',
+  'frameworks',
   'login_failures',
   'organizations',
   'sessions',
+  'sheet_versions',
   'stage_transitions',
   'users',
 ]
@@ -41,7 +44,14 @@ describe('database', () => {
     expect(tables).toEqual(EXPECTED_TABLES)
     expect(appliedMigrations(temp.db)).toBe(journal.entries.length)
     const triggers = temp.db.$client.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all() as { name: string }[]
-    expect(triggers.map((t) => t.name)).toEqual(['audit_log_no_delete', 'audit_log_no_update'])
+    expect(triggers.map((t) => t.name)).toEqual([
+      'audit_log_no_delete',
+      'audit_log_no_update',
+      'framework_versions_published_no_delete',
+      'framework_versions_published_no_update',
+      'sheet_versions_frozen_no_delete',
+      'sheet_versions_frozen_no_update',
+    ])
   })
 
   it('migrating again, on the same connection or after reopening, changes nothing', () => {

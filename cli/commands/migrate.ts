@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { migrateDatabase, migrationsFolder, type Db } from '../../db/client.server'
+import { ensureLibrary } from '../../db/seed/library'
 import type { CommandSpec } from '../framework'
 
 function appliedCount(db: Db): number {
@@ -26,9 +27,11 @@ export const command: CommandSpec<object> = {
     const before = appliedCount(db)
     migrateDatabase(db)
     const after = appliedCount(db)
+    const loaded = ensureLibrary(db, ctx.now)
     const tags = journalTags()
     ctx.io.out(`数据库：${ctx.dbPath}`)
     ctx.io.out(after > before ? `已应用 ${after - before} 个迁移。` : '没有待应用的迁移，数据库结构已是最新。')
     ctx.io.out(`当前结构版本：${after} / ${tags.length}（${tags[after - 1] ?? '无'}）`)
+    if (loaded.length > 0) ctx.io.out(`已载入内置指标库 ${loaded.length} 套：${loaded.join('、')}`)
   },
 }

@@ -58,6 +58,8 @@ describe('structural edits keep a well-formed pre-order', () => {
     expect(codes(out).slice(5, 8)).toEqual(['C1', 'C101', 'C102'])
     expect(out.find((r) => r.code === 'C102')?.name).toBe('资助学生人数')
     expect(insertUnder(ROWS, 'nope', picked)).toBeNull()
+    const blank = insertUnder(ROWS, 'C1', [{ ...picked[0]!, code: '' }, { ...picked[0]!, code: '' }])!
+    expect(codes(blank).slice(5, 9)).toEqual(['C1', 'C101', 'C102', 'C103'])
   })
 })
 

@@ -81,7 +81,7 @@ export function insertUnder(rows: readonly IndicatorRow[], parentCode: string, a
   const fresh: IndicatorRow[] = []
   for (const row of added) {
     const taken = new Set([...out.map((r) => r.code), ...fresh.map((r) => r.code)])
-    const code = taken.has(row.code) ? freshCode([...out, ...fresh], parent.code) : row.code
+    const code = row.code === '' || taken.has(row.code) ? freshCode([...out, ...fresh], parent.code) : row.code
     fresh.push({ ...row, code, level: (parent.level + 1) as Level })
   }
   const end = subtreeEnd(out, index)
