@@ -17,8 +17,9 @@ import { command as backup } from './commands/backup'
 import { command as orgCreate } from './commands/org-create'
 import { command as userCreate } from './commands/user-create'
 import { command as userResetPassword } from './commands/user-reset-password'
+import { command as frameworkValidate } from './commands/framework-validate'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword]
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkValidate]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {
