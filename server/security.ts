@@ -42,22 +42,28 @@ const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 /** Forms here are a few fields; anything larger is not one of ours. */
 export const MAX_FORM_BYTES = 1024 * 1024
 
+/** Upload routes: the only ones that take multipart bodies (Excel imports). */
+export const UPLOAD_PATHS: readonly RegExp[] = [/^\/frameworks\/import(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/sheet\/import(\.data)?$/]
+/** An upload is one workbook (capped at 5 MiB by the parser) plus a few fields. */
+export const MAX_UPLOAD_BYTES = 6 * 1024 * 1024
+
 /**
  * Every action reads `request.formData()`, which throws (and became a 500) on a JSON, text/plain,
- * missing or malformed multipart body. No page posts anything but a URL-encoded form yet, so other
- * bodies are refused here with 415; the upload issue must widen this together with a size-capped
- * multipart parser (SECURITY.md §9).
+ * missing or malformed multipart body. Pages post URL-encoded forms; only the upload routes take
+ * multipart, and they parse it with a size-capped handler (SECURITY.md §9), which also caps a
+ * chunked body this declared-length check cannot see.
  */
 export function formBodyGuard(maxBytes: number = MAX_FORM_BYTES) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method.toUpperCase())) return next()
     const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-    if (type !== FORM_CONTENT_TYPE) {
+    const upload = type === 'multipart/form-data' && /;\s*boundary=/i.test(req.get('content-type') ?? '') && UPLOAD_PATHS.some((p) => p.test(req.path))
+    if (type !== FORM_CONTENT_TYPE && !upload) {
       res.status(415).type('text/plain; charset=utf-8').send('不支持的提交格式')
       return
     }
     const length = Number(req.get('content-length') ?? 0)
-    if (Number.isFinite(length) && length > maxBytes) {
+    if (Number.isFinite(length) && length > (upload ? MAX_UPLOAD_BYTES : maxBytes)) {
       res.status(413).set('Connection', 'close').type('text/plain; charset=utf-8').send('提交的内容过大')
       return
     }

@@ -49,6 +49,20 @@ const TABLE: Record<string, Row> = {
   '/users': {          get: [302,   200,   403,  403,    200,   200,   200,   403,   403], redirectsTo: '/admin/users' },
   '/users/:id': {      get: [DENIED, 404,  DENIED, DENIED, 404, 404,   404,   DENIED, DENIED] },
   '/audit': {          get: [200,   200,   403,  403,    200,   403,   403,   403,   403] },
+  // The indicator library: the platform library is read by every agency and bureau user; experts and
+  // unit contacts see sheets through their engagements only. Creating needs framework.manage.
+  '/frameworks': {     get: [200,   200,   200,  200,    200,   200,   200,   403,   403] },
+  '/frameworks/template.xlsx': { get: [200, 200, 200, 200, 200, 200,   200,   403,   403] },
+  '/frameworks/import': { get: [200,  200,   200,  200,    200,   403,   403,   403,   403] },
+  '/frameworks/:id': { get: [404,   404,   404,  404,    404,   404,   404,   DENIED, DENIED] },
+  '/frameworks/:id/compare': { get: [404, 404, 404, 404,   404,   404,   404,   DENIED, DENIED] },
+  '/frameworks/:id/versions/:id': { get: [404, 404, 404, 404, 404, 404,  404,   DENIED, DENIED] },
+  '/frameworks/:id/versions/:id/edit': { get: [404, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
+  '/frameworks/:id/versions/:id/export.xlsx': { get: [404, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
+  '/engagements/:id/sheet': { get: [DENIED, 404, 404, 404,  404,   404,   404,   DENIED, 404] },
+  '/engagements/:id/sheet/edit': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/engagements/:id/sheet/import': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/engagements/:id/sheet/export.xlsx': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
 }
 
 /** Pathless layouts have no URL of their own; their loaders run (and are checked) under their pages. */

@@ -11,6 +11,7 @@ import { formatFenAsWanYuan } from '~/domain/money'
 import { can } from '~/domain/permissions'
 import { isStage, nextStages, stageLabel } from '~/domain/stages'
 import { engagementResource, listStageTransitions } from '~/models/engagement.server'
+import { sheetSummary } from '~/services/sheet.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { parseForm } from '~/utils/form'
 
@@ -55,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     timeline: listStageTransitions(db, e.id),
     canEdit: can(actor, 'engagement.edit', resource),
+    sheet: can(actor, 'sheet.view', resource) ? sheetSummary(db, e.id) : null,
     canMove,
     next: {
       forward: next.forward.map((code) => ({ code, label: stageLabel(code) })),
@@ -87,7 +89,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, canEdit, canMove, next } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, canEdit, canMove, next, sheet } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -166,6 +168,21 @@ export default function EngagementDetail() {
           </p>
         </div>
       </div>
+
+      {sheet ? (
+        <div className="card" data-testid="sheet-summary">
+          <h2>评分表</h2>
+          {sheet.versionNo === null ? (
+            <p className="muted">尚未建立评分表。</p>
+          ) : (
+            <p>
+              第 {sheet.versionNo} 版 · {sheet.status === 'frozen' ? '已冻结' : '草稿'} · {sheet.indicators} 个末级指标
+              {sheet.errors > 0 ? <span className="field-error">（校验错误 {sheet.errors} 处）</span> : null}
+            </p>
+          )}
+          <Link to={`/engagements/${e.id}/sheet`}>{sheet.versionNo === null ? '建立评分表' : '查看评分表'}</Link>
+        </div>
+      ) : null}
 
       {canMove ? (
         <div className="card">

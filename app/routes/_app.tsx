@@ -12,6 +12,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (actor.role === 'agency_admin' || actor.role === 'evaluator' || actor.role === 'finance_reviewer' || actor.role === 'unit_contact') {
     nav.push({ to: '/engagements', label: '评价项目' })
   }
+  if (can(actor, 'framework.view', { type: 'framework', organizationId: null })) {
+    nav.push({ to: '/frameworks', label: '指标库' })
+  }
   if (can(actor, 'organization.list', { type: 'platform' })) {
     nav.push({ to: '/admin/organizations', label: '机构管理' })
     nav.push({ to: '/admin/users', label: '账号管理' })
