@@ -17,9 +17,12 @@ import { command as backup } from './commands/backup'
 import { command as orgCreate } from './commands/org-create'
 import { command as userCreate } from './commands/user-create'
 import { command as userResetPassword } from './commands/user-reset-password'
+import { command as frameworkList } from './commands/framework-list'
 import { command as frameworkValidate } from './commands/framework-validate'
+import { command as frameworkImport } from './commands/framework-import'
+import { command as frameworkExport } from './commands/framework-export'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkValidate]
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {
