@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
@@ -21,6 +21,23 @@ export function handleError(error: unknown, { request, context }: LoaderFunction
   console.error(error instanceof Error ? (error.stack ?? error.message) : error)
 }
 
+/**
+ * React 18.3's renderToPipeableStream encodes HTML into 2048-byte buffers and, when a multi-byte
+ * character (all of our Chinese text) does not fit at the end, flushes the whole buffer anyway:
+ * the unwritten tail goes out as NUL bytes (facebook/react#24985, fixed by #26228 only in React 19).
+ * HTML never carries a literal NUL (text is cleaned on input and React escapes output), so a chunk's
+ * trailing NULs are always that padding: at most 3, the longest incomplete UTF-8 character.
+ */
+export function withoutTrailingNulBytes(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      let end = chunk.length
+      while (end > 0 && chunk.length - end < 3 && chunk[end - 1] === 0) end--
+      callback(null, end === chunk.length ? chunk : chunk.subarray(0, end))
+    },
+  })
+}
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -35,7 +52,7 @@ export default function handleRequest(
     let shellRendered = false
     const ready = () => {
       shellRendered = true
-      const body = new PassThrough()
+      const body = withoutTrailingNulBytes()
       responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
       resolve(
         new Response(createReadableStreamFromReadable(body), {

@@ -173,6 +173,9 @@ describe('signed-in GET by every demo account', () => {
       }
       const body = await res.text()
       if (res.status >= 400 && STACK_LINE.test(body)) mismatches.push(`${username}: stack trace in the ${res.status} page`)
+      // React 18's stream pads 2 KiB chunks with NULs around multi-byte text (see entry.server.tsx).
+      const html = (res.headers.get('content-type') ?? '').startsWith('text/html')
+      if (html && body.includes('\u0000')) mismatches.push(`${username}: NUL byte in the ${res.status} response`)
       if (matches(expected, 403)) {
         // The same loader answers client-side navigations; a refusal there must not carry data either.
         const viaData = await clients.get(username)!.get(`${url}.data`)
