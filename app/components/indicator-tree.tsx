@@ -13,14 +13,12 @@ import {
   type IndicatorTree,
 } from '~/domain/indicators/tree'
 import type { ValidationIssue } from '~/domain/indicators/validate'
-import { formatPoints } from '~/domain/money'
+import { pointsText } from '~/domain/indicators/rules'
 
 const LEVEL_NAMES = ['一级指标', '二级指标', '三级指标', '四级指标'] as const
 
 /** "15", "12.5": weights as people write them. */
-export function weightText(hundredths: number): string {
-  return formatPoints(hundredths).replace(/\.00$/, '').replace(/(\.\d)0$/, '$1')
-}
+export const weightText = pointsText
 
 export function IndicatorTreeTable({ tree, issues = [] }: { tree: IndicatorTree; issues?: ValidationIssue[] }) {
   const rows = flattenTree(tree)

@@ -192,11 +192,6 @@ export function touchFramework(db: Db | Tx, id: string, at: string): void {
   db.update(frameworks).set({ updatedAt: at }).where(eq(frameworks.id, id)).run()
 }
 
-/** Whether any scoring sheet was built from this version (a used version can never change). */
-export function isVersionUsed(db: Db | Tx, versionId: string): boolean {
-  return db.select({ id: sheetVersions.id }).from(sheetVersions).where(eq(sheetVersions.frameworkVersionId, versionId)).limit(1).get() !== undefined
-}
-
 // ---- scoring sheets ----------------------------------------------------------------------------
 
 export type SheetVersionListItem = Omit<SheetVersionRow, 'treeJson'> & { createdByName: string }

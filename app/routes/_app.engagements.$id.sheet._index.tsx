@@ -6,16 +6,16 @@ import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
 import { IndicatorTreeTable, TargetSelect, TreeDiffView, ValidationSummary } from '~/components/indicator-tree'
 import { diffTrees } from '~/domain/indicators/diff'
-import { placementTargets, suggestPlacement } from '~/domain/indicators/edit'
+import { placementTargets } from '~/domain/indicators/edit'
 import { frameworkCategoryLabel } from '~/domain/indicators/framework'
-import { DIRECTIONS, walkTree } from '~/domain/indicators/tree'
+import { DIRECTIONS } from '~/domain/indicators/tree'
 import { can } from '~/domain/permissions'
 import { engagementResource } from '~/models/engagement.server'
-import { findVersion, parseTree } from '~/models/framework.server'
 import { engagementForViewer } from '~/services/engagement.server'
-import { libraryScopeOf } from '~/services/framework.server'
-import { addProjectIndicators, addSectorIndicators, freezeSheet, newSheetVersion, sheetPage, sheetVersionForViewer, startSheet } from '~/services/sheet.server'
+import { addProjectIndicators, addSectorIndicators, freezeSheet, newSheetVersion, sectorPicker, sheetPage, sheetVersionForViewer, startSheet } from '~/services/sheet.server'
 import { formatDateTime } from '~/utils/datetime'
+import { RuleTrialPanel } from '~/components/rule-trial'
+import { ruleTrial } from '~/services/rule-trial.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `评分表 · ${data?.engagement.name ?? '评价项目'} · EvalDesk` }]
 
@@ -28,29 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) throw notFound()
   const url = new URL(request.url)
   const current = page.current
-  // The sector picker: the chosen set's indicators, each with where it would land in this sheet.
-  let sector: { versionId: string; name: string; items: { code: string; name: string; group: string; unit: string; target: string; placement: string }[] } | null = null
   const sectorId = url.searchParams.get('sector')
-  if (sectorId && current && page.mayEdit) {
-    const set = findVersion(db, libraryScopeOf({ kind: 'user', actor }), sectorId)
-    if (set && set.framework.category === 'sector' && set.version.status === 'published') {
-      const names = new Map(walkTree(current.tree).map(({ node, path }) => [node.code, path.join(' › ')]))
-      sector = {
-        versionId: set.version.id,
-        name: set.framework.name,
-        items: walkTree(parseTree(set.version.treeJson))
-          .filter(({ node }) => node.children.length === 0)
-          .map(({ node, path }) => ({
-            code: node.code,
-            name: node.name,
-            group: path.slice(0, -1).join(' › '),
-            unit: node.unit,
-            target: node.target,
-            placement: names.get(suggestPlacement(current.tree, path[0] ?? '', path[1] ?? '') ?? '') ?? '（无可放置位置）',
-          })),
-      }
-    }
-  }
+  const sector = sectorId && current && page.mayEdit ? sectorPicker(db, actor, current.tree, sectorId) : null
   // 与上一版比较
   const diffNo = Number(url.searchParams.get('diff'))
   let diff = null
@@ -80,6 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sectorSets: page.sectorSets.map((f) => ({ id: f.id, label: `${f.frameworkName}（第 ${f.versionNo} 版）` })),
     sector,
     diff,
+    trial: current ? ruleTrial(current.tree, url.searchParams) : null,
   }
 }
 
@@ -113,7 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function SheetPage() {
-  const { engagement: e, current, versions, mayEdit, frameworks, sectorSets, sector, diff } = useLoaderData<typeof loader>()
+  const { engagement: e, current, versions, mayEdit, frameworks, sectorSets, sector, diff, trial } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const errorsFor = (intent: string): Record<string, string | undefined> => (actionData?.intent === intent ? actionData.errors : {})
@@ -359,6 +339,7 @@ export default function SheetPage() {
           ) : null}
 
           <IndicatorTreeTable tree={current.tree} issues={current.issues} />
+          {trial ? <RuleTrialPanel trial={trial} /> : null}
 
           <div className="card">
             <h2>版本记录</h2>

@@ -7,6 +7,8 @@ import { Field, FormError } from '~/components/field'
 import { IndicatorTreeTable, ValidationSummary } from '~/components/indicator-tree'
 import { frameworkCategoryLabel } from '~/domain/indicators/framework'
 import type { ValidationIssue } from '~/domain/indicators/validate'
+import { RuleTrialPanel } from '~/components/rule-trial'
+import { ruleTrial } from '~/services/rule-trial.server'
 import { discardDraft, mayManage, publishDraft, versionForViewer } from '~/services/framework.server'
 import { formatDateTime } from '~/utils/datetime'
 
@@ -24,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tree: view.tree,
     issues: view.issues,
     mayManage: mayManage(op, view.framework),
+    trial: ruleTrial(view.tree, new URL(request.url).searchParams),
   }
 }
 
@@ -51,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function FrameworkVersionPage() {
-  const { framework: f, version: v, tree, issues, mayManage } = useLoaderData<typeof loader>()
+  const { framework: f, version: v, tree, issues, mayManage, trial } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
   const busy = useNavigation().state === 'submitting'
@@ -106,6 +109,7 @@ export default function FrameworkVersionPage() {
         </div>
       ) : null}
       <IndicatorTreeTable tree={tree} issues={issues} />
+      <RuleTrialPanel trial={trial} />
     </section>
   )
 }

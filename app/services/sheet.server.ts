@@ -295,7 +295,8 @@ export function newSheetVersion(db: Db, actor: Actor, engagementId: string, fd: 
 export function sheetVersionForViewer(db: Db, actor: Actor, engagementId: string, versionNo: number | null) {
   const engagement = engagementForViewer(db, actor, engagementId)
   if (!engagement || !can(actor, 'sheet.view', engagementResource(engagement))) return undefined
-  const item = versionNo === null ? listSheetVersions(db, engagement.id)[0] : listSheetVersions(db, engagement.id).find((v) => v.versionNo === versionNo)
+  const versions = listSheetVersions(db, engagement.id)
+  const item = versionNo === null ? versions[0] : versions.find((v) => v.versionNo === versionNo)
   const row = item ? findSheetVersion(db, engagement.id, item.id) : undefined
   return row ? { engagement, view: viewOf(row) } : undefined
 }
@@ -310,5 +311,29 @@ export function sheetSummary(db: Db, engagementId: string) {
     status: row.status,
     indicators: walkTree(view.tree).filter(({ node }) => node.children.length === 0).length,
     errors: view.issues.filter((i) => i.severity === 'error').length,
+  }
+}
+
+export type SectorPick = { code: string; name: string; group: string; unit: string; target: string; placement: string }
+
+/** The sector picker: a published set's indicators, each with where it would land in this sheet. */
+export function sectorPicker(db: Db, actor: Actor, sheetTree: IndicatorTree, sectorVersionId: string): { versionId: string; name: string; items: SectorPick[] } | null {
+  if (!isId(sectorVersionId)) return null
+  const set = findVersion(db, libraryScopeOf({ kind: 'user', actor }), sectorVersionId)
+  if (!set || set.framework.category !== 'sector' || set.version.status !== 'published') return null
+  const names = new Map(walkTree(sheetTree).map(({ node, path }) => [node.code, path.join(' › ')]))
+  return {
+    versionId: set.version.id,
+    name: set.framework.name,
+    items: walkTree(parseTree(set.version.treeJson))
+      .filter(({ node }) => node.children.length === 0)
+      .map(({ node, path }) => ({
+        code: node.code,
+        name: node.name,
+        group: path.slice(0, -1).join(' › '),
+        unit: node.unit,
+        target: node.target,
+        placement: names.get(suggestPlacement(sheetTree, path[0] ?? '', path[1] ?? '') ?? '') ?? '（无可放置位置）',
+      })),
   }
 }
