@@ -24,7 +24,7 @@ import {
   membersOf,
   node,
   type ZipMember,
-} from './workbook-fixtures.server'
+} from '../../test/helpers/workbook-fixtures'
 
 const RUNS = { numRuns: 100 }
 const CJK = /[\u4e00-\u9fff]/

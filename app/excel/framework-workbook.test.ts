@@ -22,7 +22,7 @@ import {
   node,
   realisticTree,
   unzip,
-} from './workbook-fixtures.server'
+} from '../../test/helpers/workbook-fixtures'
 
 const META: WorkbookMeta = {
   name: '=某区义务教育学校改造项目 绩效评价指标体系',

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
 import { requireSheetEditor } from '~/auth/require-sheet.server'
@@ -6,7 +6,10 @@ import { now } from '~/clock.server'
 import { ImportProblems, WorkbookUploadForm } from '~/components/indicator-tree'
 import { MAX_WORKBOOK_BYTES, problemText, readFrameworkWorkbook } from '~/excel/framework-workbook.server'
 import { saveSheetTree } from '~/services/sheet.server'
-import { readUpload } from '~/utils/upload.server'
+import { readUpload, uploadRefusalHeaders } from '~/utils/upload.server'
+
+// A refused upload's headers (Connection: close after a 413) must reach the document response too.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders
 
 export const meta: MetaFunction = () => [{ title: '从 Excel 导入评分表 · EvalDesk' }]
 
@@ -18,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, page } = await requireSheetEditor(request, params.id)
   const upload = await readUpload(request, { field: 'file', maxBytes: MAX_WORKBOOK_BYTES })
-  if (!upload.ok) return data({ problems: [upload.message] }, { status: upload.status })
+  if (!upload.ok) return data({ problems: [upload.message] }, { status: upload.status, headers: uploadRefusalHeaders(upload.status) })
   const version = Number(upload.fields.get('version'))
   const read = await readFrameworkWorkbook(upload.bytes)
   if (!read.ok) return data({ problems: read.problems.map(problemText) }, { status: 400 })

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
 import { forbidden, requireUser } from '~/auth/require.server'
@@ -7,7 +7,10 @@ import { ImportProblems, WorkbookUploadForm } from '~/components/indicator-tree'
 import { can, type Actor } from '~/domain/permissions'
 import { MAX_WORKBOOK_BYTES, problemText, readFrameworkWorkbook } from '~/excel/framework-workbook.server'
 import { importFramework } from '~/services/framework.server'
-import { readUpload } from '~/utils/upload.server'
+import { readUpload, uploadRefusalHeaders } from '~/utils/upload.server'
+
+// A refused upload's headers (Connection: close after a 413) must reach the document response too.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders
 
 export const meta: MetaFunction = () => [{ title: '从 Excel 导入指标体系 · EvalDesk' }]
 
@@ -26,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireCreator(request)
   const upload = await readUpload(request, { field: 'file', maxBytes: MAX_WORKBOOK_BYTES })
-  if (!upload.ok) return data({ problems: [upload.message], warnings: [] as string[] }, { status: upload.status })
+  if (!upload.ok) return data({ problems: [upload.message], warnings: [] as string[] }, { status: upload.status, headers: uploadRefusalHeaders(upload.status) })
   const read = await readFrameworkWorkbook(upload.bytes)
   if (!read.ok) return data({ problems: read.problems.map(problemText), warnings: [] as string[] }, { status: 400 })
   const result = importFramework(getDb(), { kind: 'user', actor }, read.meta, read.tree, now())

@@ -1,4 +1,5 @@
-// File downloads: always an attachment with a fixed type (SECURITY.md §9), the name in RFC 5987 form
+// File downloads: always an attachment with a fixed type (SECURITY.md §9; helmet adds nosniff to
+// every response), the name in RFC 5987 form
 // so Chinese file names survive, plus an ASCII fallback for old clients.
 export function attachment(bytes: Uint8Array, filename: string, contentType: string): Response {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
@@ -9,7 +10,6 @@ export function attachment(bytes: Uint8Array, filename: string, contentType: str
       'Content-Type': contentType,
       'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
       'Content-Length': String(bytes.byteLength),
-      'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     },
   })

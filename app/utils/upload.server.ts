@@ -4,6 +4,14 @@ import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_
 
 export type Upload = { ok: true; bytes: Buffer; filename: string; fields: FormData } | { ok: false; status: 400 | 413; message: string }
 
+/**
+ * Response headers for a refused upload: after a 413 the rest of the body was never read, so the
+ * connection must not be reused for the client's next request.
+ */
+export function uploadRefusalHeaders(status: number): HeadersInit | undefined {
+  return status === 413 ? { Connection: 'close' } : undefined
+}
+
 export async function readUpload(request: Request, opts: { field: string; maxBytes: number }): Promise<Upload> {
   const type = request.headers.get('content-type') ?? ''
   if (!/^multipart\/form-data\s*;/i.test(type)) return { ok: false, status: 400, message: '请选择要上传的文件' }

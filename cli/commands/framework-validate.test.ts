@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { flattenTree } from '../../app/domain/indicators/tree'
 import { writeFrameworkWorkbook } from '../../app/excel/framework-workbook.server'
-import { buildWorkbook, dataRow, realisticTree } from '../../app/excel/workbook-fixtures.server'
+import { buildWorkbook, dataRow, realisticTree } from '../../test/helpers/workbook-fixtures'
 
 const TSX = path.resolve('node_modules/.bin/tsx')
 const ENTRY = path.resolve('cli/evaldesk.ts')

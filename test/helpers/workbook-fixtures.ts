@@ -1,12 +1,12 @@
 // Test fixtures for the workbook import and export: a realistic tree with hostile text, workbooks
 // laid out by hand with exceljs, and raw zip building and reading for what exceljs cannot produce
-// (bombs, macros, missing members). Used only by the tests beside it.
+// (bombs, macros, missing members). Used only by tests.
 import zlib from 'node:zlib'
 import ExcelJS from 'exceljs'
 import yauzl from 'yauzl'
-import { defaultRule } from '../domain/indicators/rule-spec'
-import { blankIndicator, type IndicatorNode, type IndicatorTree, type Level } from '../domain/indicators/tree'
-import { FRAMEWORK_SHEET, TEMPLATE_HEADERS } from './framework-workbook.server'
+import { defaultRule } from '../../app/domain/indicators/rule-spec'
+import { blankIndicator, type IndicatorNode, type IndicatorTree, type Level } from '../../app/domain/indicators/tree'
+import { FRAMEWORK_SHEET, TEMPLATE_HEADERS } from '../../app/excel/framework-workbook.server'
 
 export function node(
   level: Level,
