@@ -33,6 +33,21 @@ const ACTION_LABELS: Record<string, string> = {
   'engagement.update': '修改评价项目',
   'engagement.stage_move': '变更项目阶段',
   'evaluated_unit.create': '新增被评价单位',
+  'framework.library.load': '载入内置指标库',
+  'framework.create': '新建指标体系框架',
+  'framework.copy': '复制指标体系框架',
+  'framework.import': '从 Excel 导入指标体系',
+  'framework.version.create': '新建框架版本',
+  'framework.version.update': '修改框架草稿',
+  'framework.version.publish': '发布框架版本',
+  'framework.version.discard': '删除框架草稿',
+  'sheet.create': '建立评分表',
+  'sheet.update': '修改评分表',
+  'sheet.import': '从 Excel 导入评分表',
+  'sheet.add_sector_indicators': '评分表添加行业指标',
+  'sheet.add_project_indicators': '评分表添加项目个性指标',
+  'sheet.freeze': '冻结评分表',
+  'sheet.version.create': '新建评分表版本',
 }
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -41,6 +56,9 @@ const ENTITY_LABELS: Record<string, string> = {
   engagement: '评价项目',
   evaluated_unit: '被评价单位',
   database: '数据库',
+  framework: '指标体系框架',
+  framework_version: '框架版本',
+  sheet_version: '评分表版本',
 }
 
 const ACTOR_ROLE_LABELS: Record<string, string> = { cli: '命令行', anonymous: '未登录', system: '系统' }
@@ -73,6 +91,12 @@ const FIELD_LABELS: Record<string, string> = {
   periodStart: '评价期间起',
   periodEnd: '评价期间止',
   contractNo: '合同编号',
+  added: '新增指标',
+  removed: '删除指标',
+  changed: '修改指标',
+  reason: '修订原因',
+  versionNo: '版本号',
+  changeNote: '版本说明',
   leadUserId: '项目负责人',
   units: '被评价单位',
   memberIds: '项目组成员',
