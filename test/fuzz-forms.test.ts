@@ -86,7 +86,9 @@ function changeDigest(): string {
     .prepare(
       `SELECT (SELECT coalesce(sum(version),0) FROM engagements) || '/' || (SELECT coalesce(sum(version),0) FROM users)
               || '/' || (SELECT coalesce(sum(version),0) FROM organizations) || '/' || (SELECT count(*) FROM engagements)
-              || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM organizations) AS v`,
+              || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM organizations)
+              || '/' || (SELECT count(*) FROM frameworks) || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM framework_versions)
+              || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM sheet_versions) AS v`,
     )
     .get() as { v: string }
   return `${audit.n}|${versions.v}`
@@ -101,8 +103,18 @@ beforeAll(async () => {
                              WHERE o.name = '浙江明鉴绩效评价咨询有限公司' AND e.stage != 'archived' LIMIT 1`)
   const userId = one(`SELECT id FROM users WHERE username = 'mingjian.zhao'`)
   const orgId = one(`SELECT id FROM organizations WHERE name = '杭州衡平会计师事务所'`)
+  // A draft framework of the fuzzing agency and a draft sheet on its engagement, so the library and
+  // sheet actions are fuzzed past their doors, on real drafts.
+  const cy2020 = one(`SELECT v.id FROM framework_versions v JOIN frameworks f ON f.id = v.framework_id WHERE f.library_code = 'cy2020-project'`)
+  const created = await clients.get('mingjian.admin')!.post('/frameworks', { name: '模糊测试框架', category: 'project', basedOn: cy2020 })
+  const [, frameworkId, versionId] = /^\/frameworks\/([^/]+)\/versions\/([^/]+)\/edit$/.exec(created.headers.get('location') ?? '') ?? []
+  if (!frameworkId || !versionId) throw new Error(`framework draft not created: ${created.status}`)
+  const sheet = await clients.get('mingjian.admin')!.post(`/engagements/${engagementId}/sheet`, { intent: 'start', frameworkVersionId: cy2020 })
+  if (sheet.status !== 302) throw new Error(`sheet not started: ${sheet.status}`)
   for (const pattern of actionPatterns) {
     const url = pattern
+      .replace(/^\/frameworks\/:frameworkId/, `/frameworks/${frameworkId}`)
+      .replace(/\/versions\/:versionId/, `/versions/${versionId}`)
       .replace(/^\/engagements\/:[^/]+/, `/engagements/${engagementId}`)
       .replace(/^\/users\/:[^/]+/, `/users/${userId}`)
       .replace(/^\/admin\/organizations\/:[^/]+/, `/admin/organizations/${orgId}`)
