@@ -46,7 +46,8 @@ export function IndicatorTreeTable({ tree, issues = [] }: { tree: IndicatorTree;
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => {
+          {rows.map((r, index) => {
+            const leaf = (rows[index + 1]?.level ?? 0) <= r.level
             const problems = problemsByCode.get(r.code) ?? []
             const hasError = problems.some((p) => p.severity === 'error')
             return (
@@ -71,8 +72,8 @@ export function IndicatorTreeTable({ tree, issues = [] }: { tree: IndicatorTree;
                   {tree.weighted ? weightText(r.weight) : '—'}
                   {tree.weighted ? <span className={r.weightBasis === 'official' ? 'badge ok' : 'badge'}>{labelOf(WEIGHT_BASES, r.weightBasis)}</span> : null}
                 </td>
-                <td>{r.explanation}</td>
-                <td>
+                <td className="wide">{r.explanation}</td>
+                <td className="wide">
                   {r.points.length > 0 ? (
                     <ol className="points">
                       {r.points.map((p, k) => (
@@ -82,7 +83,7 @@ export function IndicatorTreeTable({ tree, issues = [] }: { tree: IndicatorTree;
                   ) : null}
                   {r.formula ? <p className="formula">{r.formula}</p> : null}
                 </td>
-                <td>
+                <td className="wide">
                   {r.rule ? (
                     <>
                       <strong>{labelOf(RULE_TYPES, r.rule.type)}</strong>
@@ -93,7 +94,7 @@ export function IndicatorTreeTable({ tree, issues = [] }: { tree: IndicatorTree;
                 </td>
                 <td>{r.unit}</td>
                 <td>{r.target}</td>
-                <td>{labelOf(DIRECTIONS, r.direction)}</td>
+                <td>{leaf ? labelOf(DIRECTIONS, r.direction) : null}</td>
                 <td>{r.evidence}</td>
               </tr>
             )
