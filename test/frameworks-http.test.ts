@@ -167,7 +167,8 @@ describe('Excel upload', () => {
 describe('sheet export and import', () => {
   test('a sheet exported, edited in Excel and imported back replaces the draft; a broken one changes nothing', async () => {
     const lead = db.select().from(users).where(eq(users.username, 'mingjian.li')).get()!
-    const e = db.select().from(engagements).where(eq(engagements.leadUserId, lead.id)).all().find((x) => x.stage !== 'archived')!
+    const hasSheet = (id: string) => db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, id)).get() !== undefined
+    const e = db.select().from(engagements).where(eq(engagements.leadUserId, lead.id)).all().find((x) => x.stage !== 'archived' && !hasSheet(x.id))!
     const { versionId } = libraryVersion('cy2013-project')
     expect((await li.post(`/engagements/${e.id}/sheet`, { intent: 'start', frameworkVersionId: versionId })).status).toBe(302)
     const exported = await li.get(`/engagements/${e.id}/sheet/export.xlsx`)

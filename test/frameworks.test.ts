@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
 import { auditLog, engagements, frameworks, frameworkVersions, sheetVersions, users } from '../db/schema'
 import { seedDemo, type DemoIds } from '../db/seed/demo'
+import { DEMO_SHEET_ENGAGEMENT } from '../db/seed/demo-sheets'
 import { LIBRARY_FRAMEWORKS } from '../db/seed/frameworks'
 import { ensureLibrary } from '../db/seed/library'
 import { flattenTree, unflattenRows, walkTree, type IndicatorTree } from '../app/domain/indicators/tree'
@@ -192,6 +193,17 @@ describe('an agency’s own framework: copy, edit, validate, publish, version, c
   })
 })
 
+describe('the demo sheet', () => {
+  test('the student-aid engagement scores on a frozen, valid 2020 sheet with two education indicators', () => {
+    const e = db.select().from(engagements).where(eq(engagements.name, DEMO_SHEET_ENGAGEMENT)).get()!
+    const page = sheetPage(db, actorOf('mingjian.li'), e.id)!
+    expect(page.current?.row.status).toBe('frozen')
+    expect(page.current?.issues.filter((i) => i.severity === 'error')).toEqual([])
+    const names = walkTree(page.current!.tree).map(({ node }) => node.name)
+    expect(names).toEqual(expect.arrayContaining(['资助学生人数', '家庭经济困难学生资助应助尽助率', '立项依据充分性']))
+  })
+})
+
 describe('an engagement’s scoring sheet', () => {
   let engagementId = ''
   const lead = () => op('mingjian.li').actor
@@ -202,8 +214,8 @@ describe('an engagement’s scoring sheet', () => {
       .from(engagements)
       .where(and(eq(engagements.agencyId, ids.orgs.agencyA), eq(engagements.leadUserId, ids.users['mingjian.li']!), eq(engagements.financeBureauId, ids.orgs.bureauX)))
       .all()
-      .find((x) => x.stage !== 'archived')
-    if (!e) throw new Error('no open demo engagement led by mingjian.li')
+      .find((x) => x.stage !== 'archived' && !db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, x.id)).get())
+    if (!e) throw new Error('no open demo engagement without a sheet led by mingjian.li')
     engagementId = e.id
   })
 

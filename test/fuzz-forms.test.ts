@@ -100,7 +100,8 @@ beforeAll(async () => {
   for (const username of ['admin', 'mingjian.admin']) clients.set(username, await loggedIn(server.url, username))
   const one = (sql: string) => (db.$client.prepare(sql).get() as { id: string }).id
   const engagementId = one(`SELECT e.id FROM engagements e JOIN organizations o ON o.id = e.agency_id
-                             WHERE o.name = '浙江明鉴绩效评价咨询有限公司' AND e.stage != 'archived' LIMIT 1`)
+                             WHERE o.name = '浙江明鉴绩效评价咨询有限公司' AND e.stage != 'archived'
+                               AND NOT EXISTS (SELECT 1 FROM sheet_versions s WHERE s.engagement_id = e.id) LIMIT 1`)
   const userId = one(`SELECT id FROM users WHERE username = 'mingjian.zhao'`)
   const orgId = one(`SELECT id FROM organizations WHERE name = '杭州衡平会计师事务所'`)
   // A draft framework of the fuzzing agency and a draft sheet on its engagement, so the library and

@@ -10,6 +10,8 @@ import { insertOrganization } from '../../app/models/organization.server'
 import { insertUser } from '../../app/models/user.server'
 import { newId } from '../../app/ids.server'
 import { seedDemoEngagements } from './demo-engagements'
+import { seedDemoSheets } from './demo-sheets'
+import { ensureLibrary } from './library'
 
 export const DEMO_PASSWORD = 'EvalDesk-demo-2026'
 
@@ -64,6 +66,8 @@ export type DemoIds = {
 export async function seedDemo(db: Db, at: Date): Promise<{ accounts: DemoAccount[]; ids: DemoIds }> {
   if (!isDatabaseEmpty(db)) throw new Error('数据库已有数据，演示数据只能写入新数据库')
   const passwordHash = await hashPassword(DEMO_PASSWORD)
+  // The demo sheet is built on the shipped library; loading it is idempotent.
+  ensureLibrary(db, at)
   const ids = db.transaction(
     (tx) => {
       const orgs = Object.fromEntries(
@@ -93,11 +97,12 @@ export async function seedDemo(db: Db, at: Date): Promise<{ accounts: DemoAccoun
         ).id
       }
       seedDemoEngagements(tx, { orgs, units, users: userIds }, at)
+      const sheets = seedDemoSheets(tx, { orgs, units, users: userIds }, at)
       appendAudit(tx, {
         actor: { userId: null, role: 'system', organizationId: null },
         action: 'seed.demo',
         entity: 'database',
-        after: { organizations: Object.keys(orgs).length, users: DEMO_ACCOUNTS.length },
+        after: { organizations: Object.keys(orgs).length, users: DEMO_ACCOUNTS.length, sheets },
         at,
       })
       return { orgs, units, users: userIds }

@@ -1,12 +1,12 @@
 // Issue 3's browser test: an evaluator builds an engagement's scoring sheet from the 2020 framework
 // plus two education indicators, fixes the weight error the validator reports, and exports it.
 import fs from 'node:fs'
-import { and, eq, ne } from 'drizzle-orm'
+import { and, eq, ne, notExists } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../../db/client.server'
-import { engagements, users } from '../../db/schema'
+import { engagements, sheetVersions, users } from '../../db/schema'
 import { DEMO_PASSWORD } from '../../db/seed/demo'
 import { flattenTree } from '../../app/domain/indicators/tree'
 import { hasErrors, validateTree } from '../../app/domain/indicators/validate'
@@ -29,12 +29,13 @@ afterAll(async () => {
   await server?.stop()
 })
 
+/** An open engagement of the lead that has no scoring sheet yet (the demo gives one of them a sheet). */
 function openEngagementLedBy(username: string): string {
   const lead = db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()!
   const row = db
     .select({ id: engagements.id })
     .from(engagements)
-    .where(and(eq(engagements.leadUserId, lead.id), ne(engagements.stage, 'archived')))
+    .where(and(eq(engagements.leadUserId, lead.id), ne(engagements.stage, 'archived'), notExists(db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, engagements.id)))))
     .get()
   if (!row) throw new Error(`no open engagement led by ${username}`)
   return row.id
