@@ -128,6 +128,32 @@ describe('Excel upload', () => {
     expect(frameworkCount()).toBe(before + 1)
   })
 
+  test('an edited export imports as the next draft version of the same framework, and compares', async () => {
+    const mine = db.select().from(frameworks).where(eq(frameworks.name, '测试框架')).get()!
+    const v1 = db.select().from(frameworkVersions).where(eq(frameworkVersions.frameworkId, mine.id)).get()!
+    // Publish version 1 first: only one draft at a time.
+    const published = await li.post(`/frameworks/${mine.id}/versions/${v1.id}`, { intent: 'publish', version: String(v1.version), changeNote: '初版' })
+    expect(published.status).toBe(302)
+    const exported = await readFrameworkWorkbook(await bytesOf(await li.get(`/frameworks/${mine.id}/versions/${v1.id}/export.xlsx`)))
+    if (!exported.ok) throw new Error('export unreadable')
+    const rows = flattenTree(exported.tree).map((r) => (r.code === 'A101' ? { ...r, name: '年度任务完成率' } : r))
+    const edited = unflattenRows(rows, true)
+    if (!edited.ok) throw new Error('rows')
+    const wrongKind = await upload(li, '/frameworks/import', await writeFrameworkWorkbook({ ...exported.meta, category: 'policy' }, edited.tree), { frameworkId: mine.id })
+    expect(wrongKind.status).toBe(400)
+    expect(await wrongKind.text()).toContain('类别与该框架不同')
+    const res = await upload(li, '/frameworks/import', await writeFrameworkWorkbook(exported.meta, edited.tree), { frameworkId: mine.id })
+    expect(res.status).toBe(302)
+    const v2 = db.select().from(frameworkVersions).where(eq(frameworkVersions.frameworkId, mine.id)).all().find((v) => v.versionNo === 2)!
+    expect(v2.status).toBe('draft')
+    expect(res.headers.get('location')).toBe(`/frameworks/${mine.id}/versions/${v2.id}`)
+    const compare = await (await li.get(`/frameworks/${mine.id}/compare?from=${v1.id}&to=${v2.id}`)).text()
+    expect(compare).toContain('年度任务完成率')
+    // Someone else's agency cannot import into it.
+    const other = await loggedIn(server.url, 'hengping.admin')
+    expect((await upload(other, '/frameworks/import', await writeFrameworkWorkbook(exported.meta, edited.tree), { frameworkId: mine.id })).status).toBe(404)
+  })
+
   test('hostile uploads get a clear answer, never a 500, and change nothing', async () => {
     const before = frameworkCount()
     const bomb = makeZip([{ name: '[Content_Types].xml', data: Buffer.alloc(0) }, { name: 'xl/workbook.xml', data: Buffer.alloc(40 * 1024 * 1024, 0x20) }])

@@ -241,10 +241,20 @@ export function ImportProblems({ problems }: { problems: readonly string[] }) {
 }
 
 /** The Excel upload form of the import pages (multipart, one .xlsx file, optional hidden fields). */
-export function WorkbookUploadForm({ label, submitLabel, hidden = {} }: { label: string; submitLabel: string; hidden?: Record<string, string | number> }) {
+export function WorkbookUploadForm({
+  label,
+  submitLabel,
+  hidden = {},
+  action,
+}: {
+  label: string
+  submitLabel: string
+  hidden?: Record<string, string | number>
+  action?: string
+}) {
   const busy = useNavigation().state === 'submitting'
   return (
-    <Form method="post" encType="multipart/form-data" className="stack">
+    <Form method="post" encType="multipart/form-data" className="stack" action={action}>
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

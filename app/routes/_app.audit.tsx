@@ -41,6 +41,7 @@ const ACTION_LABELS: Record<string, string> = {
   'framework.version.update': '修改框架草稿',
   'framework.version.publish': '发布框架版本',
   'framework.version.discard': '删除框架草稿',
+  'framework.version.import': '从 Excel 导入框架新版本',
   'sheet.create': '建立评分表',
   'sheet.update': '修改评分表',
   'sheet.import': '从 Excel 导入评分表',

@@ -4,7 +4,7 @@ import { getDb } from '../../db/client.server'
 import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
-import { VersionSelect } from '~/components/indicator-tree'
+import { VersionSelect, WorkbookUploadForm } from '~/components/indicator-tree'
 import { frameworkCategoryLabel } from '~/domain/indicators/framework'
 import { can } from '~/domain/permissions'
 import { createFramework, frameworkPage, startNewVersion } from '~/services/framework.server'
@@ -124,6 +124,13 @@ export default function FrameworkDetail() {
           </Form>
         ) : null}
       </div>
+      {mayManage && !hasDraft ? (
+        <div className="card">
+          <h2>从 Excel 导入为新版本</h2>
+          <p className="muted small">导出某一版本、在 Excel 中修改后导入，成为第 {versions.length + 1} 版草稿；可与旧版本比较后再发布。</p>
+          <WorkbookUploadForm label="选择文件（.xlsx）" submitLabel="导入为新版本" action="/frameworks/import" hidden={{ frameworkId: f.id }} />
+        </div>
+      ) : null}
       {versions.length >= 2 ? (
         <div className="card">
           <h2>版本比较</h2>

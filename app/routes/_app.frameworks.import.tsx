@@ -6,7 +6,7 @@ import { now } from '~/clock.server'
 import { ImportProblems, WorkbookUploadForm } from '~/components/indicator-tree'
 import { can, type Actor } from '~/domain/permissions'
 import { MAX_WORKBOOK_BYTES, problemText, readFrameworkWorkbook } from '~/excel/framework-workbook.server'
-import { importFramework } from '~/services/framework.server'
+import { importFramework, importFrameworkVersion } from '~/services/framework.server'
 import { readUpload, uploadRefusalHeaders } from '~/utils/upload.server'
 
 // A refused upload's headers (Connection: close after a 413) must reach the document response too.
@@ -32,7 +32,15 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!upload.ok) return data({ problems: [upload.message], warnings: [] as string[] }, { status: upload.status, headers: uploadRefusalHeaders(upload.status) })
   const read = await readFrameworkWorkbook(upload.bytes)
   if (!read.ok) return data({ problems: read.problems.map(problemText), warnings: [] as string[] }, { status: 400 })
-  const result = importFramework(getDb(), { kind: 'user', actor }, read.meta, read.tree, now())
+  const op = { kind: 'user', actor } as const
+  // From a framework page: the workbook becomes that framework's next draft version.
+  const into = upload.fields.get('frameworkId')
+  if (typeof into === 'string' && into !== '') {
+    const result = importFrameworkVersion(getDb(), op, into, read.meta, read.tree, now())
+    if (!result.ok) return data({ problems: Object.values(result.errors), warnings: [] as string[] }, { status: result.status })
+    return redirect(`/frameworks/${into}/versions/${result.value.versionId}`)
+  }
+  const result = importFramework(getDb(), op, read.meta, read.tree, now())
   if (!result.ok) return data({ problems: Object.values(result.errors), warnings: [] as string[] }, { status: result.status })
   return redirect(`/frameworks/${result.value.frameworkId}/versions/${result.value.versionId}`)
 }

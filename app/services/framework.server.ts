@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
 import { diffTrees, type TreeDiff } from '../domain/indicators/diff'
-import { FRAMEWORK_CATEGORY_CODES, isWeightedCategory, type FrameworkCategory } from '../domain/indicators/framework'
+import { FRAMEWORK_CATEGORY_CODES, frameworkCategoryLabel, isWeightedCategory, type FrameworkCategory } from '../domain/indicators/framework'
 import type { IndicatorTree } from '../domain/indicators/tree'
 import { hasErrors, validateTree, type ValidationIssue } from '../domain/indicators/validate'
 import { can, type Actor } from '../domain/permissions'
@@ -347,5 +347,52 @@ export function importFramework(
       appendAudit(tx, { actor: auditActorOf(op), tenantId: owner, action: 'framework.version.publish', entity: 'framework_version', entityId: created.versionId, after: { frameworkId: created.frameworkId, versionNo: 1 }, at: now })
     }
     return { ok: true, value: created }
+  })
+}
+
+/**
+ * 从 Excel 导入为新版本: the workbook becomes the next draft version of an existing framework, so an
+ * agency that keeps its framework in Excel can compare and publish the edited copy.
+ */
+export function importFrameworkVersion(
+  db: Db,
+  op: Operator,
+  frameworkId: string,
+  meta: FrameworkMeta,
+  tree: IndicatorTree,
+  now: Date,
+): ServiceResult<{ versionId: string }> {
+  return inTransaction(db, (tx) => {
+    const f = frameworkForViewer(tx, op, frameworkId)
+    if (!f) return NOT_FOUND
+    if (!mayManage(op, f)) return FORBIDDEN
+    if (meta.category !== f.category) return { ok: false, status: 400, errors: { _form: `工作簿的类别与该框架不同（应为「${frameworkCategoryLabel(f.category)}」）` } }
+    const existing = findDraftOf(tx, f.id)
+    if (existing) return { ok: false, status: 409, errors: { _form: `已有草稿（第 ${existing.versionNo} 版），请先发布或删除该草稿` } }
+    const at = now.toISOString()
+    const versionId = newId()
+    const versionNo = nextVersionNo(tx, f.id)
+    const weightedTree = { ...tree, weighted: isWeightedCategory(f.category as FrameworkCategory) }
+    insertFrameworkVersion(tx, {
+      id: versionId,
+      frameworkId: f.id,
+      versionNo,
+      status: 'draft',
+      treeJson: serializeTree(weightedTree),
+      createdBy: op.kind === 'user' ? op.actor.userId : null,
+      createdAt: at,
+      updatedAt: at,
+    })
+    touchFramework(tx, f.id, at)
+    appendAudit(tx, {
+      actor: auditActorOf(op),
+      tenantId: f.organizationId,
+      action: 'framework.version.import',
+      entity: 'framework_version',
+      entityId: versionId,
+      after: { frameworkId: f.id, versionNo, indicators: countNodes(weightedTree) },
+      at: now,
+    })
+    return { ok: true, value: { versionId } }
   })
 }
