@@ -174,36 +174,47 @@ export function startNewVersion(db: Db, op: Operator, frameworkId: string, fromV
     const f = frameworkForViewer(tx, op, frameworkId)
     if (!f) return NOT_FOUND
     if (!mayManage(op, f)) return FORBIDDEN
-    const existing = findDraftOf(tx, f.id)
-    if (existing) return { ok: false, status: 409, errors: { _form: `已有草稿（第 ${existing.versionNo} 版），请先发布或删除该草稿` } }
     const from = findVersion(tx, libraryScopeOf(op), fromVersionId)
     if (!from || from.framework.id !== f.id) return NOT_FOUND
-    const at = now.toISOString()
-    const versionId = newId()
-    const versionNo = nextVersionNo(tx, f.id)
-    insertFrameworkVersion(tx, {
-      id: versionId,
-      frameworkId: f.id,
-      versionNo,
-      status: 'draft',
-      treeJson: from.version.treeJson,
-      basedOnVersionId: from.version.id,
-      createdBy: op.kind === 'user' ? op.actor.userId : null,
-      createdAt: at,
-      updatedAt: at,
-    })
-    touchFramework(tx, f.id, at)
-    appendAudit(tx, {
-      actor: auditActorOf(op),
-      tenantId: f.organizationId,
-      action: 'framework.version.create',
-      entity: 'framework_version',
-      entityId: versionId,
-      after: { frameworkId: f.id, versionNo, basedOnVersionId: from.version.id },
-      at: now,
-    })
-    return { ok: true, value: { versionId } }
+    return addDraftVersion(tx, op, f, { treeJson: from.version.treeJson, basedOnVersionId: from.version.id, action: 'framework.version.create', after: { basedOnVersionId: from.version.id } }, now)
   })
+}
+
+/** Adds the next version of `f` as a draft (one draft at a time), with its audit row. */
+function addDraftVersion(
+  tx: Tx,
+  op: Operator,
+  f: FrameworkRow,
+  draft: { treeJson: string; basedOnVersionId: string | null; action: string; after: object },
+  now: Date,
+): ServiceResult<{ versionId: string }> {
+  const existing = findDraftOf(tx, f.id)
+  if (existing) return { ok: false, status: 409, errors: { _form: `已有草稿（第 ${existing.versionNo} 版），请先发布或删除该草稿` } }
+  const at = now.toISOString()
+  const versionId = newId()
+  const versionNo = nextVersionNo(tx, f.id)
+  insertFrameworkVersion(tx, {
+    id: versionId,
+    frameworkId: f.id,
+    versionNo,
+    status: 'draft',
+    treeJson: draft.treeJson,
+    basedOnVersionId: draft.basedOnVersionId,
+    createdBy: op.kind === 'user' ? op.actor.userId : null,
+    createdAt: at,
+    updatedAt: at,
+  })
+  touchFramework(tx, f.id, at)
+  appendAudit(tx, {
+    actor: auditActorOf(op),
+    tenantId: f.organizationId,
+    action: draft.action,
+    entity: 'framework_version',
+    entityId: versionId,
+    after: { frameworkId: f.id, versionNo, ...draft.after },
+    at: now,
+  })
+  return { ok: true, value: { versionId } }
 }
 
 function draftForManager(tx: Tx, op: Operator, frameworkId: string, versionId: string): ServiceResult<VersionView> {
@@ -367,32 +378,7 @@ export function importFrameworkVersion(
     if (!f) return NOT_FOUND
     if (!mayManage(op, f)) return FORBIDDEN
     if (meta.category !== f.category) return { ok: false, status: 400, errors: { _form: `工作簿的类别与该框架不同（应为「${frameworkCategoryLabel(f.category)}」）` } }
-    const existing = findDraftOf(tx, f.id)
-    if (existing) return { ok: false, status: 409, errors: { _form: `已有草稿（第 ${existing.versionNo} 版），请先发布或删除该草稿` } }
-    const at = now.toISOString()
-    const versionId = newId()
-    const versionNo = nextVersionNo(tx, f.id)
     const weightedTree = { ...tree, weighted: isWeightedCategory(f.category as FrameworkCategory) }
-    insertFrameworkVersion(tx, {
-      id: versionId,
-      frameworkId: f.id,
-      versionNo,
-      status: 'draft',
-      treeJson: serializeTree(weightedTree),
-      createdBy: op.kind === 'user' ? op.actor.userId : null,
-      createdAt: at,
-      updatedAt: at,
-    })
-    touchFramework(tx, f.id, at)
-    appendAudit(tx, {
-      actor: auditActorOf(op),
-      tenantId: f.organizationId,
-      action: 'framework.version.import',
-      entity: 'framework_version',
-      entityId: versionId,
-      after: { frameworkId: f.id, versionNo, indicators: countNodes(weightedTree) },
-      at: now,
-    })
-    return { ok: true, value: { versionId } }
+    return addDraftVersion(tx, op, f, { treeJson: serializeTree(weightedTree), basedOnVersionId: null, action: 'framework.version.import', after: { indicators: countNodes(weightedTree) } }, now)
   })
 }
