@@ -278,3 +278,260 @@ export const sheetVersions = sqliteTable(
   },
   (t) => [uniqueIndex('sheet_versions_no_uq').on(t.engagementId, t.versionNo)],
 )
+
+// ---- Expert pool and panels (issue 4) ------------------------------------------------------------
+
+// The controlled list of specialties (专业领域); admins add, rename and retire entries.
+export const specialties = sqliteTable('specialties', {
+  code: text('code').primaryKey(),
+  label: text('label').notNull(),
+  position: integer('position').notNull().default(0),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+})
+
+// The expert pool (专家库), one installation-wide pool kept by the platform. An expert may have an
+// account (user_id) or not yet (invited by a one-time link when first drawn).
+export const experts = sqliteTable(
+  'experts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id),
+    name: text('name').notNull(),
+    employer: text('employer').notNull().default(''),
+    title: text('title', { enum: ['senior', 'associate', 'intermediate', 'other'] }).notNull(),
+    region: text('region').notNull().default(''),
+    phone: text('phone').notNull().default(''),
+    email: text('email').notNull().default(''),
+    status: text('status', { enum: ['active', 'suspended', 'retired'] }).notNull().default('active'),
+    // Credit standing comes from the credit issue; null is the neutral default until then.
+    creditScore: integer('credit_score'),
+    blacklistedUntil: text('blacklisted_until'), // YYYY-MM-DD, inclusive
+    note: text('note').notNull().default(''),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('experts_user_uq').on(t.userId), index('experts_status_idx').on(t.status), index('experts_name_idx').on(t.name)],
+)
+
+export const expertSpecialties = sqliteTable(
+  'expert_specialties',
+  {
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    specialtyCode: text('specialty_code')
+      .notNull()
+      .references(() => specialties.code),
+  },
+  (t) => [primaryKey({ columns: [t.expertId, t.specialtyCode] }), index('expert_specialties_code_idx').on(t.specialtyCode)],
+)
+
+export const expertEmployments = sqliteTable(
+  'expert_employments',
+  {
+    id: text('id').primaryKey(),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    organization: text('organization').notNull(),
+    fromDate: text('from_date').notNull(), // YYYY-MM-DD
+    toDate: text('to_date'), // null: still employed there
+  },
+  (t) => [index('expert_employments_expert_idx').on(t.expertId)],
+)
+
+// Declared relations to organizations (亲属任职, 持股, 顾问 …), matched against units and agencies.
+export const expertRelations = sqliteTable(
+  'expert_relations',
+  {
+    id: text('id').primaryKey(),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['relative', 'shareholding', 'advisory', 'other'] }).notNull(),
+    organization: text('organization').notNull(),
+    note: text('note').notNull().default(''),
+  },
+  (t) => [index('expert_relations_expert_idx').on(t.expertId)],
+)
+
+export const expertUnavailability = sqliteTable(
+  'expert_unavailability',
+  {
+    id: text('id').primaryKey(),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    fromDate: text('from_date').notNull(),
+    toDate: text('to_date').notNull(),
+    note: text('note').notNull().default(''),
+  },
+  (t) => [index('expert_unavailability_expert_idx').on(t.expertId)],
+)
+
+// Typed conflicts (回避), per expert × engagement or × evaluated unit. Never deleted: removal is a
+// timestamp, so the history of who was conflicted, and who lifted it, stays.
+export const conflicts = sqliteTable(
+  'conflicts',
+  {
+    id: text('id').primaryKey(),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    engagementId: text('engagement_id').references(() => engagements.id),
+    evaluatedUnitId: text('evaluated_unit_id').references(() => evaluatedUnits.id),
+    type: text('type').notNull(), // ConflictType, see app/domain/experts/recusal.ts
+    source: text('source', { enum: ['auto', 'declared', 'admin'] }).notNull(),
+    pinned: integer('pinned', { mode: 'boolean' }).notNull().default(false),
+    note: text('note').notNull().default(''),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    removedAt: text('removed_at'),
+    removedBy: text('removed_by').references(() => users.id),
+  },
+  (t) => [index('conflicts_expert_idx').on(t.expertId), index('conflicts_engagement_idx').on(t.engagementId), index('conflicts_unit_idx').on(t.evaluatedUnitId)],
+)
+
+// An engagement's expert panel (评审专家组): its composition rules and the settings its draw used.
+export const panels = sqliteTable('panels', {
+  id: text('id').primaryKey(),
+  engagementId: text('engagement_id')
+    .notNull()
+    .unique()
+    .references(() => engagements.id),
+  size: integer('size').notNull(),
+  reserveCount: integer('reserve_count').notNull(),
+  quotasJson: text('quotas_json').notNull(), // [{ specialtyCode, count }]
+  reviewDate: text('review_date').notNull(), // YYYY-MM-DD
+  reviewDaysHundredths: integer('review_days_hundredths').notNull().default(100), // 1 day = 100; 0.5 = half day
+  maxDrawsPerYear: integer('max_draws_per_year').notNull(),
+  creditThreshold: integer('credit_threshold'),
+  lookbackYears: integer('lookback_years').notNull(),
+  replyHours: integer('reply_hours').notNull(),
+  createdBy: text('created_by')
+    .notNull()
+    .references(() => users.id),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  version: integer('version').notNull().default(1),
+})
+
+// One random draw: everything needed to replay it and show it was not steered.
+export const draws = sqliteTable(
+  'draws',
+  {
+    id: text('id').primaryKey(),
+    panelId: text('panel_id')
+      .notNull()
+      .references(() => panels.id),
+    seedHex: text('seed_hex').notNull(),
+    algorithm: text('algorithm').notNull(),
+    poolHash: text('pool_hash').notNull(),
+    recordJson: text('record_json').notNull(), // the domain DrawRecord: filters, pool snapshot, exclusions, order
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('draws_panel_idx').on(t.panelId, t.createdAt)],
+)
+
+// What happened after a draw (decline, no reply, reserve promoted, manual appointment), in order.
+export const drawEvents = sqliteTable(
+  'draw_events',
+  {
+    id: text('id').primaryKey(),
+    drawId: text('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    expertId: text('expert_id').references(() => experts.id),
+    reason: text('reason').notNull().default(''),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    at: text('at').notNull(),
+  },
+  (t) => [uniqueIndex('draw_events_seq_uq').on(t.drawId, t.seq)],
+)
+
+// A seat on a panel: a drawn expert, a reserve, or a manual appointment (with its reason).
+export const seats = sqliteTable(
+  'seats',
+  {
+    id: text('id').primaryKey(),
+    panelId: text('panel_id')
+      .notNull()
+      .references(() => panels.id),
+    drawId: text('draw_id').references(() => draws.id),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    kind: text('kind', { enum: ['drawn', 'reserve', 'manual'] }).notNull(),
+    specialtyCode: text('specialty_code'),
+    position: integer('position').notNull(),
+    isLeader: integer('is_leader', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: ['waiting', 'invited', 'accepted', 'declined', 'expired', 'withdrawn'] }).notNull(),
+    manualReason: text('manual_reason').notNull().default(''),
+    invitedAt: text('invited_at'),
+    replyBy: text('reply_by'),
+    respondedAt: text('responded_at'),
+    declineReason: text('decline_reason').notNull().default(''),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('seats_panel_idx').on(t.panelId, t.position), index('seats_expert_idx').on(t.expertId, t.status)],
+)
+
+// A signed conflict-of-interest and confidentiality declaration, with the text and facts it covered.
+export const declarations = sqliteTable(
+  'declarations',
+  {
+    id: text('id').primaryKey(),
+    seatId: text('seat_id')
+      .notNull()
+      .references(() => seats.id),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    textVersion: text('text_version').notNull(),
+    textHash: text('text_hash').notNull(),
+    factsHash: text('facts_hash').notNull(),
+    signedAt: text('signed_at').notNull(),
+    ip: text('ip').notNull().default(''),
+  },
+  (t) => [index('declarations_seat_idx').on(t.seatId, t.signedAt)],
+)
+
+// One-time invite links for experts without an account: only the SHA-256 of the token is stored.
+export const expertInvites = sqliteTable(
+  'expert_invites',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    usedAt: text('used_at'),
+  },
+  (t) => [index('expert_invites_expert_idx').on(t.expertId)],
+)
+
+// Expert fee rates per finance bureau and professional title (专家咨询费标准), fen per day.
+export const feeRates = sqliteTable(
+  'fee_rates',
+  {
+    financeBureauId: text('finance_bureau_id')
+      .notNull()
+      .references(() => organizations.id),
+    title: text('title', { enum: ['senior', 'associate', 'intermediate', 'other'] }).notNull(),
+    dayRateFen: integer('day_rate_fen').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.financeBureauId, t.title] })],
+)
