@@ -52,6 +52,10 @@ const ALL_ACTIONS: Action[] = [
   'framework.manage',
   'sheet.view',
   'sheet.edit',
+  'expert.view',
+  'expert.manage',
+  'panel.view',
+  'panel.manage',
 ]
 
 /**
@@ -90,6 +94,10 @@ const OWN: Record<Action, { resource: (a: Actor) => Resource; roles: Role[] }> =
   },
   'sheet.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer', 'unit_contact'] },
   'sheet.edit': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'expert.view': { resource: () => ({ type: 'expert_pool' }), roles: ['system_admin', 'agency_admin', 'evaluator'] },
+  'expert.manage': { resource: () => ({ type: 'expert_pool' }), roles: ['system_admin'] },
+  'panel.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer'] },
+  'panel.manage': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
 }
 
 describe('can: every action × role on the actor’s own tenant', () => {
@@ -119,6 +127,15 @@ describe('can: tenant mismatches', () => {
     expect(can(actor('finance_reviewer'), 'framework.view', own)).toBe(false)
     expect(can(actor('system_admin'), 'framework.manage', own)).toBe(false)
     expect(can(actor('expert'), 'framework.view', { type: 'framework', organizationId: null })).toBe(false)
+  })
+
+  it('an expert reads only their own record; the evaluated unit never sees the panel', () => {
+    expect(can(actor('expert'), 'expert.view', { type: 'expert', userId: 'user-expert' })).toBe(true)
+    expect(can(actor('expert'), 'expert.view', { type: 'expert', userId: 'someone-else' })).toBe(false)
+    expect(can(actor('expert'), 'expert.manage', { type: 'expert', userId: 'user-expert' })).toBe(false)
+    expect(can(actor('unit_contact'), 'panel.view', engagement())).toBe(false)
+    expect(can(actor('finance_reviewer', { organizationId: BUREAU_Y }), 'panel.view', engagement())).toBe(false)
+    expect(can(actor('evaluator'), 'panel.manage', engagement({ stage: 'archived' }))).toBe(false)
   })
 
   it('a scoring sheet is edited only while the engagement is open, by those who work on it', () => {

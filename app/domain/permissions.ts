@@ -32,6 +32,10 @@ export type Resource =
   | { type: 'audit'; organizationId: string | null }
   /** A framework of the indicator library: organizationId null is the platform library. */
   | { type: 'framework'; organizationId: string | null }
+  /** The installation-wide expert pool (专家库). */
+  | { type: 'expert_pool' }
+  /** One expert's record; userId is the expert's own account, if any. */
+  | { type: 'expert'; userId: string | null }
 
 export type Action =
   | 'organization.create'
@@ -48,6 +52,10 @@ export type Action =
   | 'framework.manage'
   | 'sheet.view'
   | 'sheet.edit'
+  | 'expert.view'
+  | 'expert.manage'
+  | 'panel.view'
+  | 'panel.manage'
 
 /** Fails closed: an unexpected resource shape or a thrown error answers false. */
 export function can(actor: Actor | null, action: Action, resource: Resource): boolean {
@@ -95,6 +103,18 @@ function decide(actor: Actor, action: Action, r: Resource): boolean {
       // The client and the evaluated unit may read the indicator system; scores are another matter.
       return r.type === 'engagement' && canViewEngagement(actor, r)
     case 'sheet.edit':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'expert.view':
+      // Agencies read the pool to compose panels; an expert reads only their own record.
+      if (r.type === 'expert_pool') return actor.role === 'system_admin' || isAgencyStaff(actor)
+      return r.type === 'expert' && (actor.role === 'system_admin' || isAgencyStaff(actor) || (actor.role === 'expert' && r.userId === actor.userId))
+    case 'expert.manage':
+      // The pool is kept by the platform (the bureau's 专家库 administrator), not by the agencies that draw from it.
+      return (r.type === 'expert_pool' || r.type === 'expert') && actor.role === 'system_admin'
+    case 'panel.view':
+      // Panel membership is not shown to the evaluated unit: it would expose experts to approaches.
+      return r.type === 'engagement' && (isAgencyStaff(actor) || actor.role === 'finance_reviewer') && canViewEngagement(actor, r)
+    case 'panel.manage':
       return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
     default:
       return false
