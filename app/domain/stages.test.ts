@@ -48,7 +48,7 @@ function expectedDirection(from: Stage, to: Stage): 'forward' | 'backward' | nul
   return null
 }
 
-const WITH_CONTRACT = { contractNo: '浙明鉴〔2026〕001号' }
+const WITH_CONTRACT = { contractNo: '浙明鉴〔2026〕001号', panelProblems: [] }
 
 describe('stage machine', () => {
   it('has the twelve stages of issue 2 in order, starting at 委托', () => {
@@ -146,7 +146,7 @@ describe('stage machine', () => {
 
   it('entering 前期调研 requires a contract number; blank ones are refused with the reason', () => {
     for (const contractNo of ['', '  ', '\t']) {
-      const result = checkTransition({ from: 'commissioned', to: 'preliminary_research', role: 'agency_admin', note: '', facts: { contractNo } })
+      const result = checkTransition({ from: 'commissioned', to: 'preliminary_research', role: 'agency_admin', note: '', facts: { contractNo, panelProblems: [] } })
       expect(result).toEqual({ ok: false, field: 'to', message: '委托合同尚未登记合同编号，不能进入前期调研' })
     }
     expect(GATES.map((g) => g.to)).toContain('preliminary_research')
@@ -154,13 +154,28 @@ describe('stage machine', () => {
 
   it('the contract gate only guards the forward move: going back to 委托 without a contract number is allowed', () => {
     expect(
-      checkTransition({ from: 'preliminary_research', to: 'commissioned', role: 'agency_admin', note: '合同需重签', facts: { contractNo: '' } }),
+      checkTransition({ from: 'preliminary_research', to: 'commissioned', role: 'agency_admin', note: '合同需重签', facts: { contractNo: '', panelProblems: [] } }),
     ).toEqual({ ok: true, direction: 'backward' })
   })
 
-  it('no other forward move depends on the contract number today', () => {
+  it('no other forward move depends on the contract number', () => {
     for (const [from, to] of ALLOWED_FORWARD.filter(([, t]) => t !== 'preliminary_research')) {
-      expect(checkTransition({ from, to, role: 'evaluator', note: '', facts: { contractNo: '' } }).ok, `${from} -> ${to}`).toBe(true)
+      expect(checkTransition({ from, to, role: 'evaluator', note: '', facts: { contractNo: '', panelProblems: [] } }).ok, `${from} -> ${to}`).toBe(true)
+    }
+  })
+
+  it('entering 专家评审 requires a ready panel, and says what is missing; going back past it does not', () => {
+    const problems = ['尚有 2 个席位未接受邀请', '张教授尚未签署回避与保密承诺']
+    for (const from of ['fieldwork', 'survey'] as const) {
+      expect(checkTransition({ from, to: 'expert_review', role: 'evaluator', note: '', facts: { ...WITH_CONTRACT, panelProblems: problems } })).toEqual({
+        ok: false,
+        field: 'to',
+        message: '专家组尚未就绪，不能进入专家评审：尚有 2 个席位未接受邀请；张教授尚未签署回避与保密承诺',
+      })
+    }
+    expect(checkTransition({ from: 'draft_report', to: 'expert_review', role: 'evaluator', note: '评分口径需复核', facts: { ...WITH_CONTRACT, panelProblems: problems } }).ok).toBe(true)
+    for (const [from, to] of ALLOWED_FORWARD.filter(([, t]) => t !== 'expert_review')) {
+      expect(checkTransition({ from, to, role: 'evaluator', note: '', facts: { ...WITH_CONTRACT, panelProblems: problems } }).ok, `${from} -> ${to}`).toBe(true)
     }
   })
 

@@ -70,6 +70,8 @@ export const STAGE_MOVER_ROLES = ['agency_admin', 'evaluator'] as const
  */
 export type StageFacts = {
   contractNo: string
+  /** Why the expert panel is not ready (empty when it is): seats accepted and certified. */
+  panelProblems: readonly string[]
 }
 
 export type Gate = { to: Stage; check: (facts: StageFacts) => string | null }
@@ -79,6 +81,10 @@ export const GATES: Gate[] = [
   {
     to: 'preliminary_research',
     check: (f) => (f.contractNo.trim() === '' ? '委托合同尚未登记合同编号，不能进入前期调研' : null),
+  },
+  {
+    to: 'expert_review',
+    check: (f) => (f.panelProblems.length > 0 ? `专家组尚未就绪，不能进入专家评审：${f.panelProblems.join('；')}` : null),
   },
 ]
 

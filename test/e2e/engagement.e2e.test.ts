@@ -133,16 +133,16 @@ describe('in the browser', () => {
         await page.goto(`${server.url}/engagements/${id}`)
         await page.waitForSelector('ul.stages li.current:text-is("数据采集与现场核查")')
       }
-      await first.selectOption('#f-to', 'expert_review')
+      await first.selectOption('#f-to', 'survey')
       await first.click('button:has-text("确认变更")')
-      await first.waitForSelector('ul.stages li.current:text-is("专家评审")')
+      await first.waitForSelector('ul.stages li.current:text-is("问卷调查")')
 
-      await second.selectOption('#f-to', 'survey')
+      await second.selectOption('#f-to', 'expert_review')
       await second.click('button:has-text("确认变更")')
       await second.waitForSelector('text=数据已被他人修改，请刷新后重试')
       // No silent overwrite: the engagement stays where the first tab put it, and the stale tab shows it.
-      await second.waitForSelector('ul.stages li.current:text-is("专家评审")')
-      expect(db.select({ stage: engagements.stage }).from(engagements).where(eq(engagements.id, id)).get()?.stage).toBe('expert_review')
+      await second.waitForSelector('ul.stages li.current:text-is("问卷调查")')
+      expect(db.select({ stage: engagements.stage }).from(engagements).where(eq(engagements.id, id)).get()?.stage).toBe('survey')
     } finally {
       await context.close()
     }

@@ -1,0 +1,341 @@
+// Panels, draws, seats, conflicts, declarations and invites. Callers have already resolved the
+// engagement within the actor's scope (engagementForViewer); an expert's own reads are keyed by
+// their expert id, so no query here can reach another tenant's engagement by accident.
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import type { Db, Tx } from '../../db/client.server'
+import {
+  conflicts,
+  declarations,
+  draws,
+  drawEvents,
+  engagements,
+  engagementUnits,
+  evaluatedUnits,
+  expertEmployments,
+  expertInvites,
+  expertRelations,
+  experts,
+  expertSpecialties,
+  expertUnavailability,
+  feeRates,
+  organizations,
+  panels,
+  seats,
+} from '../../db/schema'
+import type { PoolExpert } from '../domain/experts/eligibility'
+import type { ExpertFacts } from '../domain/experts/recusal'
+import type { Title } from '../domain/experts/vocab'
+
+export type PanelRow = typeof panels.$inferSelect
+export type SeatRow = typeof seats.$inferSelect
+export type DrawRow = typeof draws.$inferSelect
+export type ConflictRow = typeof conflicts.$inferSelect
+
+type Q = Db | Tx
+
+export function findPanel(db: Q, engagementId: string): PanelRow | undefined {
+  return db.select().from(panels).where(eq(panels.engagementId, engagementId)).get()
+}
+
+export function findPanelById(db: Q, id: string): PanelRow | undefined {
+  return db.select().from(panels).where(eq(panels.id, id)).get()
+}
+
+/** What an expert seated on an engagement is shown about it (they have no engagement scope of their own). */
+export function engagementBasics(db: Q, engagementId: string) {
+  return db
+    .select({ id: engagements.id, name: engagements.name, kind: engagements.kind, year: engagements.year, stage: engagements.stage, agencyName: organizations.name })
+    .from(engagements)
+    .innerJoin(organizations, eq(organizations.id, engagements.agencyId))
+    .where(eq(engagements.id, engagementId))
+    .get()
+}
+
+export function insertPanel(db: Q, row: typeof panels.$inferInsert): void {
+  db.insert(panels).values(row).run()
+}
+
+export function updatePanelIfVersion(db: Q, id: string, expected: number, patch: Partial<typeof panels.$inferInsert>): boolean {
+  return (
+    db
+      .update(panels)
+      .set({ ...patch, version: sql`${panels.version} + 1` })
+      .where(and(eq(panels.id, id), eq(panels.version, expected)))
+      .run().changes === 1
+  )
+}
+
+/** Bumps the panel's version so that every open panel form goes stale after a seat changes. */
+export function touchPanel(db: Q, id: string, at: string): void {
+  db.update(panels)
+    .set({ updatedAt: at, version: sql`${panels.version} + 1` })
+    .where(eq(panels.id, id))
+    .run()
+}
+
+export type SeatView = SeatRow & { expertName: string; expertTitle: Title; expertEmployer: string; expertUserId: string | null; certifiedAt: string | null; factsHash: string | null; textVersion: string | null }
+
+export function listSeats(db: Q, panelId: string): SeatView[] {
+  const rows = db
+    .select({ seat: seats, name: experts.name, title: experts.title, employer: experts.employer, userId: experts.userId })
+    .from(seats)
+    .innerJoin(experts, eq(experts.id, seats.expertId))
+    .where(eq(seats.panelId, panelId))
+    .orderBy(asc(seats.position))
+    .all()
+  const latest = latestDeclarations(
+    db,
+    rows.map((r) => r.seat.id),
+  )
+  return rows.map((r) => {
+    const d = latest.get(r.seat.id)
+    return {
+      ...r.seat,
+      expertName: r.name,
+      expertTitle: r.title,
+      expertEmployer: r.employer,
+      expertUserId: r.userId,
+      certifiedAt: d?.signedAt ?? null,
+      factsHash: d?.factsHash ?? null,
+      textVersion: d?.textVersion ?? null,
+    }
+  })
+}
+
+function latestDeclarations(db: Q, seatIds: string[]) {
+  const out = new Map<string, typeof declarations.$inferSelect>()
+  if (seatIds.length === 0) return out
+  for (const d of db.select().from(declarations).where(inArray(declarations.seatId, seatIds)).orderBy(asc(declarations.signedAt)).all()) out.set(d.seatId, d)
+  return out
+}
+
+export function insertSeat(db: Q, row: typeof seats.$inferInsert): void {
+  db.insert(seats).values(row).run()
+}
+
+export function updateSeatIfVersion(db: Q, id: string, expected: number, patch: Partial<typeof seats.$inferInsert>): boolean {
+  return (
+    db
+      .update(seats)
+      .set({ ...patch, version: sql`${seats.version} + 1` })
+      .where(and(eq(seats.id, id), eq(seats.version, expected)))
+      .run().changes === 1
+  )
+}
+
+export function findSeat(db: Q, id: string): SeatRow | undefined {
+  return db.select().from(seats).where(eq(seats.id, id)).get()
+}
+
+export function insertDraw(db: Q, row: typeof draws.$inferInsert): void {
+  db.insert(draws).values(row).run()
+}
+
+export function listDraws(db: Q, panelId: string): DrawRow[] {
+  return db.select().from(draws).where(eq(draws.panelId, panelId)).orderBy(asc(draws.createdAt)).all()
+}
+
+export function findDraw(db: Q, id: string): DrawRow | undefined {
+  return db.select().from(draws).where(eq(draws.id, id)).get()
+}
+
+export function appendDrawEvent(db: Q, row: Omit<typeof drawEvents.$inferInsert, 'seq'>): void {
+  const last = db
+    .select({ seq: sql<number | null>`max(${drawEvents.seq})` })
+    .from(drawEvents)
+    .where(eq(drawEvents.drawId, row.drawId))
+    .get()
+  db.insert(drawEvents)
+    .values({ ...row, seq: (last?.seq ?? 0) + 1 })
+    .run()
+}
+
+export function listDrawEvents(db: Q, drawIds: string[]) {
+  if (drawIds.length === 0) return []
+  return db
+    .select({ event: drawEvents, expertName: experts.name })
+    .from(drawEvents)
+    .leftJoin(experts, eq(experts.id, drawEvents.expertId))
+    .where(inArray(drawEvents.drawId, drawIds))
+    .orderBy(asc(drawEvents.at), asc(drawEvents.seq))
+    .all()
+}
+
+// ---- the pool as the draw sees it ------------------------------------------------------------
+
+/**
+ * Every expert in the pool with what eligibility needs: specialties, unavailable dates, how often
+ * they were seated this year (drawn or appointed, not counting reserves never called), and whether
+ * an active conflict ties them to this engagement or one of its units.
+ */
+export function poolSnapshot(db: Q, engagementId: string, year: number): PoolExpert[] {
+  const all = db.select().from(experts).orderBy(asc(experts.id)).all()
+  const specialtiesOf = groupBy(db.select().from(expertSpecialties).all(), (r) => r.expertId)
+  const unavailableOf = groupBy(db.select().from(expertUnavailability).all(), (r) => r.expertId)
+  const unitIds = db.select({ id: engagementUnits.evaluatedUnitId }).from(engagementUnits).where(eq(engagementUnits.engagementId, engagementId)).all().map((r) => r.id)
+  const conflictedIds = new Set(
+    db
+      .select({ expertId: conflicts.expertId })
+      .from(conflicts)
+      .where(and(isNull(conflicts.removedAt), or(eq(conflicts.engagementId, engagementId), unitIds.length > 0 ? inArray(conflicts.evaluatedUnitId, unitIds) : sql`0`)))
+      .all()
+      .map((r) => r.expertId),
+  )
+  const seated = db
+    .select({ expertId: seats.expertId, n: count() })
+    .from(seats)
+    .where(and(inArray(seats.status, ['invited', 'accepted']), gte(seats.createdAt, `${year}-01-01`), lt(seats.createdAt, `${year + 1}-01-01`)))
+    .groupBy(seats.expertId)
+    .all()
+  const drawsOf = new Map(seated.map((r) => [r.expertId, r.n]))
+  return all.map((e) => ({
+    id: e.id,
+    name: e.name,
+    title: e.title,
+    specialties: (specialtiesOf.get(e.id) ?? []).map((s) => s.specialtyCode).sort(),
+    status: e.status,
+    creditScore: e.creditScore,
+    blacklistedUntil: e.blacklistedUntil,
+    unavailable: (unavailableOf.get(e.id) ?? []).map((u) => ({ from: u.fromDate, to: u.toDate })).sort((a, b) => a.from.localeCompare(b.from)),
+    drawsThisYear: drawsOf.get(e.id) ?? 0,
+    conflicted: conflictedIds.has(e.id),
+  }))
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r])
+  return out
+}
+
+/** The facts recusal detection needs, for every expert in the pool. */
+export function expertFacts(db: Q): ExpertFacts[] {
+  const employmentsOf = groupBy(db.select().from(expertEmployments).all(), (r) => r.expertId)
+  const relationsOf = groupBy(db.select().from(expertRelations).all(), (r) => r.expertId)
+  return db
+    .select({ id: experts.id, employer: experts.employer })
+    .from(experts)
+    .orderBy(asc(experts.id))
+    .all()
+    .map((e) => ({
+      id: e.id,
+      employer: e.employer,
+      employments: (employmentsOf.get(e.id) ?? []).map((x) => ({ organization: x.organization, fromDate: x.fromDate, toDate: x.toDate })),
+      relations: (relationsOf.get(e.id) ?? []).map((x) => ({ kind: x.kind, organization: x.organization })),
+    }))
+}
+
+export function employmentsOf(db: Q, expertId: string) {
+  return db
+    .select({ organization: expertEmployments.organization, fromDate: expertEmployments.fromDate, toDate: expertEmployments.toDate })
+    .from(expertEmployments)
+    .where(eq(expertEmployments.expertId, expertId))
+    .orderBy(asc(expertEmployments.fromDate))
+    .all()
+}
+
+export function engagementUnitsOf(db: Q, engagementId: string) {
+  return db
+    .select({ id: evaluatedUnits.id, name: evaluatedUnits.name, competentDepartment: evaluatedUnits.competentDepartment })
+    .from(engagementUnits)
+    .innerJoin(evaluatedUnits, eq(evaluatedUnits.id, engagementUnits.evaluatedUnitId))
+    .where(eq(engagementUnits.engagementId, engagementId))
+    .orderBy(asc(engagementUnits.position))
+    .all()
+}
+
+// ---- conflicts --------------------------------------------------------------------------------
+
+export type ConflictView = ConflictRow & { expertName: string; unitName: string | null }
+
+/** Conflicts that concern this engagement: on it directly, or on one of its evaluated units. */
+export function listConflicts(db: Q, engagementId: string, opts: { activeOnly?: boolean } = {}): ConflictView[] {
+  const unitIds = db.select({ id: engagementUnits.evaluatedUnitId }).from(engagementUnits).where(eq(engagementUnits.engagementId, engagementId)).all().map((r) => r.id)
+  const where = and(
+    or(eq(conflicts.engagementId, engagementId), unitIds.length > 0 ? inArray(conflicts.evaluatedUnitId, unitIds) : sql`0`),
+    opts.activeOnly ? isNull(conflicts.removedAt) : undefined,
+  )
+  return db
+    .select({ c: conflicts, expertName: experts.name, unitName: evaluatedUnits.name })
+    .from(conflicts)
+    .innerJoin(experts, eq(experts.id, conflicts.expertId))
+    .leftJoin(evaluatedUnits, eq(evaluatedUnits.id, conflicts.evaluatedUnitId))
+    .where(where)
+    .orderBy(desc(conflicts.createdAt))
+    .all()
+    .map((r) => ({ ...r.c, expertName: r.expertName, unitName: r.unitName }))
+}
+
+export function insertConflict(db: Q, row: typeof conflicts.$inferInsert): void {
+  db.insert(conflicts).values(row).run()
+}
+
+export function findConflict(db: Q, id: string): ConflictRow | undefined {
+  return db.select().from(conflicts).where(eq(conflicts.id, id)).get()
+}
+
+export function markConflictRemoved(db: Q, id: string, by: string, at: string): boolean {
+  return db.update(conflicts).set({ removedAt: at, removedBy: by }).where(and(eq(conflicts.id, id), isNull(conflicts.removedAt))).run().changes === 1
+}
+
+/** Whether the expert has an active conflict with the engagement or any of its units. */
+export function isConflicted(db: Q, expertId: string, engagementId: string): boolean {
+  return listConflicts(db, engagementId, { activeOnly: true }).some((c) => c.expertId === expertId)
+}
+
+// ---- declarations, invites, fees ----------------------------------------------------------------
+
+export function insertDeclaration(db: Q, row: typeof declarations.$inferInsert): void {
+  db.insert(declarations).values(row).run()
+}
+
+export function insertInvite(db: Q, row: typeof expertInvites.$inferInsert): void {
+  db.insert(expertInvites).values(row).run()
+}
+
+export function findInvite(db: Q, tokenHash: string) {
+  return db.select().from(expertInvites).where(eq(expertInvites.tokenHash, tokenHash)).get()
+}
+
+export function markInviteUsed(db: Q, tokenHash: string, at: string): boolean {
+  return db.update(expertInvites).set({ usedAt: at }).where(and(eq(expertInvites.tokenHash, tokenHash), isNull(expertInvites.usedAt))).run().changes === 1
+}
+
+export function feeRatesOf(db: Q, financeBureauId: string): Partial<Record<Title, number>> {
+  return Object.fromEntries(
+    db
+      .select()
+      .from(feeRates)
+      .where(eq(feeRates.financeBureauId, financeBureauId))
+      .all()
+      .map((r) => [r.title, r.dayRateFen]),
+  )
+}
+
+export function upsertFeeRate(db: Q, financeBureauId: string, title: Title, dayRateFen: number, at: string): void {
+  db.insert(feeRates)
+    .values({ financeBureauId, title, dayRateFen, updatedAt: at })
+    .onConflictDoUpdate({ target: [feeRates.financeBureauId, feeRates.title], set: { dayRateFen, updatedAt: at } })
+    .run()
+}
+
+export function expertByUserId(db: Q, userId: string) {
+  return db.select().from(experts).where(eq(experts.userId, userId)).get()
+}
+
+export function expertById(db: Q, id: string) {
+  return db.select().from(experts).where(eq(experts.id, id)).get()
+}
+
+/** An expert's seats across engagements (their invitations), newest first, with engagement names. */
+export function seatsOfExpert(db: Q, expertId: string) {
+  return db
+    .select({ seat: seats, engagementId: panels.engagementId, engagementName: engagements.name, stage: engagements.stage, reviewDate: panels.reviewDate, agencyName: organizations.name })
+    .from(seats)
+    .innerJoin(panels, eq(panels.id, seats.panelId))
+    .innerJoin(engagements, eq(engagements.id, panels.engagementId))
+    .innerJoin(organizations, eq(organizations.id, engagements.agencyId))
+    .where(eq(seats.expertId, expertId))
+    .orderBy(desc(seats.createdAt))
+    .all()
+}
