@@ -2,6 +2,7 @@ import { closeDb, databasePath, migrateDatabase, openDatabase } from '../db/clie
 import { DEMO_PASSWORD, demoAccountList, isDatabaseEmpty, seedDemo, type DemoAccount } from '../db/seed/demo'
 import { roleLabel } from '../app/domain/roles'
 import { ensureLibrary } from '../db/seed/library'
+import { ensureSpecialties } from '../app/services/expert-pool.server'
 
 /** Migrates the database and seeds the demo when it has no users yet. Closes its connection. */
 export async function bootstrapDatabase(opts: { seedIfNew: boolean }): Promise<{ file: string; seeded: DemoAccount[] | null }> {
@@ -10,6 +11,7 @@ export async function bootstrapDatabase(opts: { seedIfNew: boolean }): Promise<{
   try {
     migrateDatabase(db)
     ensureLibrary(db, new Date())
+    ensureSpecialties(db, new Date())
     if (opts.seedIfNew && isDatabaseEmpty(db)) {
       const { accounts } = await seedDemo(db, new Date())
       return { file, seeded: accounts }

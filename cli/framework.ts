@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { closeDb, databasePath, migrateDatabase, openDatabase, type Db } from '../db/client.server'
 import type { AuditActor } from '../app/models/audit.server'
 import { ensureLibrary } from '../db/seed/library'
+import { ensureSpecialties } from '../app/services/expert-pool.server'
 
 /** Exit codes: 0 success, 1 the command failed, 2 the command line itself was wrong. */
 export const EXIT_OK = 0
@@ -170,6 +171,7 @@ export function buildProgram(commands: readonly CommandSpec[], io: CliIo, setExi
           if (!options.readonly && (options.migrate ?? true)) {
             migrateDatabase(db)
             ensureLibrary(db, now)
+            ensureSpecialties(db, now)
           }
           return db
         },

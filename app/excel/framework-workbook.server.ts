@@ -396,7 +396,7 @@ function addInstructionsSheet(workbook: ExcelJS.Workbook) {
   })
 }
 
-async function workbookBytes(workbook: ExcelJS.Workbook): Promise<Buffer> {
+export async function workbookBytes(workbook: ExcelJS.Workbook): Promise<Buffer> {
   workbook.creator = 'EvalDesk'
   return Buffer.from(await workbook.xlsx.writeBuffer())
 }
@@ -451,7 +451,7 @@ export function writeTemplateWorkbook(): Promise<Buffer> {
 // ---------------------------------------------------------------------------------------------
 // Reading cells
 
-type CellContent =
+export type CellContent =
   | { kind: 'blank' }
   | { kind: 'text'; text: string }
   | { kind: 'number'; value: number }
@@ -490,7 +490,7 @@ function cellContent(value: unknown, insideFormula = false): CellContent {
   return invalid('无法识别的单元格内容')
 }
 
-function readCell(sheet: ExcelJS.Worksheet, row: number, col: number): CellContent {
+export function readCell(sheet: ExcelJS.Worksheet, row: number, col: number): CellContent {
   const cell = sheet.getRow(row).getCell(col)
   // A merged cell other than the top-left one reports the top-left value; it holds nothing itself.
   if (cell.type === ExcelJS.ValueType.Merge) return BLANK
@@ -506,7 +506,7 @@ const MAX_TEXT_DIGITS = 15
 const MAX_QUOTED_CHARS = 30
 
 /** A cell's text as quoted back in a message: short, and unable to rearrange a terminal or a line. */
-function quoted(text: string): string {
+export function quoted(text: string): string {
   const chars = [...text]
   const short = chars.length > MAX_QUOTED_CHARS ? `${chars.slice(0, MAX_QUOTED_CHARS).join('')}…` : text
   return `「${printable(short)}」`
@@ -519,7 +519,7 @@ function unknownChoice(text: string, list: readonly { label: string }[]): string
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: string }
 
 /** Identifiers and choices are trimmed before the apostrophe comes off; free text is kept as typed. */
-function textOf(content: CellContent, label: string, trim: boolean): Parsed<string> {
+export function textOf(content: CellContent, label: string, trim: boolean): Parsed<string> {
   switch (content.kind) {
     case 'blank':
       return { ok: true, value: '' }
@@ -802,7 +802,7 @@ function withoutNulls<T extends Record<string, unknown>>(fields: T): NonNullFiel
   return Object.values(fields).every((v) => v !== null) ? (fields as NonNullFields<T>) : null
 }
 
-function capProblems(problems: WorkbookProblem[]): WorkbookProblem[] {
+export function capProblems(problems: WorkbookProblem[]): WorkbookProblem[] {
   if (problems.length <= MAX_REPORTED_PROBLEMS) return problems
   const rest = problems.length - MAX_REPORTED_PROBLEMS
   return [
@@ -909,19 +909,27 @@ function buildTree(meta: WorkbookMeta, rows: IndicatorRow[], rowNumbers: number[
  * of Chinese problems with the Excel row and column where there is one, and nothing is imported
  * unless every row is valid and the tree passes validateTree.
  */
-export async function readFrameworkWorkbook(bytes: Buffer): Promise<WorkbookRead> {
+export function readFrameworkWorkbook(bytes: Buffer): Promise<WorkbookRead> {
+  return readWorkbookSafely(bytes, readSheet, (message) => refuseWith(message))
+}
+
+/**
+ * The container checks, then exceljs, then `read`: whatever the bytes are, the answer is `read`'s
+ * or `refuse` with a Chinese message, never a throw.
+ */
+export async function readWorkbookSafely<T>(bytes: Buffer, read: (workbook: ExcelJS.Workbook) => T, refuse: (message: string) => T): Promise<T> {
   const container = await checkXlsxBytes(bytes)
-  if (!container.ok) return refuseWith(container.message)
+  if (!container.ok) return refuse(container.message)
   const workbook = new ExcelJS.Workbook()
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer)
   } catch {
-    return refuseWith('无法读取工作簿：文件已损坏或不是 Excel 保存的 .xlsx 文件')
+    return refuse('无法读取工作簿：文件已损坏或不是 Excel 保存的 .xlsx 文件')
   }
   try {
-    return readSheet(workbook)
+    return read(workbook)
   } catch {
-    return refuseWith('无法读取工作簿内容：文件结构异常，请用 Excel 另存为 .xlsx 后再试')
+    return refuse('无法读取工作簿内容：文件结构异常，请用 Excel 另存为 .xlsx 后再试')
   }
 }
 

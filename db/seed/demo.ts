@@ -9,7 +9,9 @@ import { appendAudit } from '../../app/models/audit.server'
 import { insertOrganization } from '../../app/models/organization.server'
 import { insertUser } from '../../app/models/user.server'
 import { newId } from '../../app/ids.server'
+import { ensureSpecialties } from '../../app/services/expert-pool.server'
 import { seedDemoEngagements } from './demo-engagements'
+import { seedDemoExperts } from './demo-experts'
 import { seedDemoSheets } from './demo-sheets'
 import { ensureLibrary } from './library'
 
@@ -68,6 +70,7 @@ export async function seedDemo(db: Db, at: Date): Promise<{ accounts: DemoAccoun
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   // The demo sheet is built on the shipped library; loading it is idempotent.
   ensureLibrary(db, at)
+  ensureSpecialties(db, at)
   const ids = db.transaction(
     (tx) => {
       const orgs = Object.fromEntries(
@@ -97,6 +100,7 @@ export async function seedDemo(db: Db, at: Date): Promise<{ accounts: DemoAccoun
         ).id
       }
       seedDemoEngagements(tx, { orgs, units, users: userIds }, at)
+      seedDemoExperts(tx, { orgs, units, users: userIds }, at)
       const sheets = seedDemoSheets(tx, { orgs, units, users: userIds }, at)
       appendAudit(tx, {
         actor: { userId: null, role: 'system', organizationId: null },
