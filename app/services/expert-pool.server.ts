@@ -363,17 +363,18 @@ export function ensureSpecialties(db: Db, now: Date): number {
 export type ExpertImportRow = { row: number; input: ExpertInput; status: ExpertStatus }
 export type ImportProblem = { row: number | null; column: string | null; message: string }
 export type ImportFailure = ServiceFailure & { problems: ImportProblem[] }
+export type ImportResult = { ok: true; value: { ids: string[] } } | ImportFailure
 
 /**
  * Adds every row as a new expert, or none: a specialty not on the active list, a person already in
  * the pool or twice in the file, refuses the whole import with each problem's row and column.
  */
-export function importExperts(db: Db, op: Operator, rows: readonly ExpertImportRow[], now: Date): ServiceResult<{ ids: string[] }> | ImportFailure {
+export function importExperts(db: Db, op: Operator, rows: readonly ExpertImportRow[], now: Date): ImportResult {
   const refuse = (problems: ImportProblem[]): ImportFailure => ({ ok: false, status: 400, errors: { _form: `共 ${problems.length} 处问题，未导入任何专家` }, problems })
   if (!mayManagePool(op)) return { ...FORBIDDEN, problems: [] }
   if (rows.length === 0) return refuse([{ row: null, column: null, message: '没有可导入的专家行' }])
   if (rows.length > MAX_IMPORT_ROWS) return refuse([{ row: null, column: null, message: `一次最多导入 ${MAX_IMPORT_ROWS} 位专家（本次 ${rows.length} 行）` }])
-  return inTransaction(db, (tx): ServiceResult<{ ids: string[] }> | ImportFailure => {
+  return inTransaction(db, (tx): ImportResult => {
     const problems: ImportProblem[] = []
     const active = listSpecialties(tx).filter((s) => s.active)
     const byName = new Map(active.flatMap((s) => [[s.label, s.code] as const, [s.code, s.code] as const]))
