@@ -88,7 +88,9 @@ function changeDigest(): string {
               || '/' || (SELECT coalesce(sum(version),0) FROM organizations) || '/' || (SELECT count(*) FROM engagements)
               || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM organizations)
               || '/' || (SELECT count(*) FROM frameworks) || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM framework_versions)
-              || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM sheet_versions) AS v`,
+              || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM sheet_versions)
+              || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM panels) || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM seats)
+              || '/' || (SELECT count(*) FROM conflicts) || '/' || (SELECT count(*) FROM draws) || '/' || (SELECT count(*) FROM declarations) AS v`,
     )
     .get() as { v: string }
   return `${audit.n}|${versions.v}`

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FEN_PER_WAN_YUAN, formatFenAsWanYuan, formatPoints, MAX_FEN, parsePoints, parseWanYuanToFen, roundHalfUp } from './money'
+import { FEN_PER_WAN_YUAN, formatFenAsWanYuan, formatPoints, MAX_FEN, parsePoints, parseWanYuanToFen, roundHalfUp, formatFenAsYuan } from './money'
 
 function fen(input: string): number {
   const r = parseWanYuanToFen(input)
@@ -185,5 +185,14 @@ describe('roundHalfUp', () => {
       }),
       { numRuns: 3000 },
     )
+  })
+})
+
+describe('formatFenAsYuan', () => {
+  it('shows yuan with two decimals and thousands separators', () => {
+    expect(formatFenAsYuan(150000)).toBe('1,500.00')
+    expect(formatFenAsYuan(5)).toBe('0.05')
+    expect(formatFenAsYuan(-123456)).toBe('-1,234.56')
+    expect(() => formatFenAsYuan(0.5)).toThrow(RangeError)
   })
 })

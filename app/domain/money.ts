@@ -36,6 +36,14 @@ export function formatFenAsWanYuan(fen: number): string {
   return `${sign}${whole.toLocaleString('en-US')}.${frac}`
 }
 
+/** 150000 fen -> "1,500.00" (元), for expert fees and other amounts paid per person. */
+export function formatFenAsYuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError('fen must be a safe integer')
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(fen)
+  return `${sign}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`
+}
+
 /** "12.5" points -> 1250 hundredths. At most two decimals. */
 export function parsePoints(input: string): Parsed<number> {
   const text = input.trim()

@@ -319,6 +319,11 @@ export function upsertFeeRate(db: Q, financeBureauId: string, title: Title, dayR
     .run()
 }
 
+/** Experts who may be appointed or named in a conflict: those in the pool (在库), by name. */
+export function listActiveExperts(db: Q) {
+  return db.select({ id: experts.id, name: experts.name, employer: experts.employer }).from(experts).where(eq(experts.status, 'active')).orderBy(asc(experts.name)).all()
+}
+
 export function expertByUserId(db: Q, userId: string) {
   return db.select().from(experts).where(eq(experts.userId, userId)).get()
 }
@@ -338,4 +343,16 @@ export function seatsOfExpert(db: Q, expertId: string) {
     .where(eq(seats.expertId, expertId))
     .orderBy(desc(seats.createdAt))
     .all()
+}
+
+/** Engagements of an agency whose panel reviews in the given month (YYYY-MM). */
+export function engagementsReviewingIn(db: Q, agencyId: string, month: string): string[] {
+  return db
+    .select({ id: engagements.id })
+    .from(panels)
+    .innerJoin(engagements, eq(engagements.id, panels.engagementId))
+    .where(and(eq(engagements.agencyId, agencyId), gte(panels.reviewDate, `${month}-01`), lt(panels.reviewDate, `${month}-32`)))
+    .orderBy(asc(panels.reviewDate))
+    .all()
+    .map((r) => r.id)
 }

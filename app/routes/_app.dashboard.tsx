@@ -136,7 +136,8 @@ export default function Dashboard() {
       {d.role === 'expert' ? (
         <div className="card" data-testid="expert-note">
           <h2>评审任务</h2>
-          <p>目前没有分配给您的评审任务。评价机构组建专家评审组并邀请您后，评审任务将显示在这里。</p>
+          <p>评价机构从专家库随机抽取您参加评审时，邀请会显示在“我的评审邀请”中；请按时答复，接受后签署回避与保密承诺。</p>
+          <Link to="/expert">我的评审邀请 →</Link>
         </div>
       ) : null}
 

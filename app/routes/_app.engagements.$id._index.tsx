@@ -12,6 +12,7 @@ import { can } from '~/domain/permissions'
 import { isStage, nextStages, stageLabel } from '~/domain/stages'
 import { engagementResource, listStageTransitions } from '~/models/engagement.server'
 import { sheetSummary } from '~/services/sheet.server'
+import { panelSummary } from '~/services/panel.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { parseForm } from '~/utils/form'
 
@@ -57,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeline: listStageTransitions(db, e.id),
     canEdit: can(actor, 'engagement.edit', resource),
     sheet: can(actor, 'sheet.view', resource) ? sheetSummary(db, e.id) : null,
+    panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
     canMove,
     next: {
       forward: next.forward.map((code) => ({ code, label: stageLabel(code) })),
@@ -89,7 +91,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, canEdit, canMove, next, sheet } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -181,6 +183,14 @@ export default function EngagementDetail() {
             </p>
           )}
           <Link to={`/engagements/${e.id}/sheet`}>{sheet.versionNo === null ? '建立评分表' : '查看评分表'}</Link>
+        </div>
+      ) : null}
+
+      {panel ? (
+        <div className="card" data-testid="panel-summary">
+          <h2>评审专家组</h2>
+          <p>{panel.summary}</p>
+          <Link to={`/engagements/${e.id}/panel`}>{panel.exists ? '查看专家组' : '组建专家组'}</Link>
         </div>
       ) : null}
 

@@ -12,6 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (actor.role === 'agency_admin' || actor.role === 'evaluator' || actor.role === 'finance_reviewer' || actor.role === 'unit_contact') {
     nav.push({ to: '/engagements', label: '评价项目' })
   }
+  if (actor.role === 'expert') nav.push({ to: '/expert', label: '我的评审邀请' })
   if (can(actor, 'framework.view', { type: 'framework', organizationId: null })) {
     nav.push({ to: '/frameworks', label: '指标库' })
   }

@@ -4,7 +4,7 @@ import type { Db, Tx } from '../../db/client.server'
 import { factsFingerprint, needsRecertification } from '../domain/experts/declaration'
 import { panelReadiness, type SeatState } from '../domain/experts/panel'
 import { currentSheet } from '../models/framework.server'
-import { employmentsOf, engagementUnitsOf, findPanel, listSeats, type SeatView } from '../models/panel.server'
+import { employmentsOf, engagementUnitsOf, findPanel, listConflicts, listSeats, type SeatView } from '../models/panel.server'
 
 function seatStates(seats: SeatView[], currentFacts: Map<string, string>): SeatState[] {
   return seats.map((s) => ({
@@ -37,7 +37,12 @@ export function readiness(db: Db | Tx, engagementId: string) {
   const states = seatStates(seats, facts)
   const names = Object.fromEntries(seats.map((s) => [s.expertId, s.expertName]))
   const verdict = panelReadiness(panel.size, states, names)
-  const problems = seats.length === 0 ? ['尚未抽取专家', ...verdict.problems] : verdict.problems
+  // A conflict found after seating disqualifies the seat: it must be withdrawn and filled again.
+  const conflicted = new Set(listConflicts(db, engagementId, { activeOnly: true }).map((c) => c.expertId))
+  const conflictProblems = seats
+    .filter((s) => (s.status === 'accepted' || s.status === 'invited') && conflicted.has(s.expertId))
+    .map((s) => `${s.expertName}与本项目存在回避情形，须撤回该席位并递补`)
+  const problems = [...(seats.length === 0 ? ['尚未抽取专家'] : []), ...verdict.problems, ...conflictProblems]
   return { panel, seats, ready: problems.length === 0, problems, certified: new Map(states.map((s) => [s.id, s.certified])) }
 }
 

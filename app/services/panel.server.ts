@@ -26,6 +26,7 @@ import {
   feeRatesOf,
   findDraw,
   engagementBasics,
+  engagementsReviewingIn,
   findPanel,
   findPanelById,
   findSeat,
@@ -129,7 +130,7 @@ const panelSchema = z.object({
   ),
   maxDrawsPerYear: integer({ label: '每年抽取次数上限', min: 1, max: 100 }),
   creditThreshold: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+    (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? null : v),
     z.union([z.null(), integer({ label: '信用分门槛', min: 0, max: 1000 })]),
   ),
   lookbackYears: integer({ label: '任职回避年限', min: 0, max: 10 }),
@@ -507,6 +508,30 @@ export function appointManually(db: Db, actor: Actor, engagementId: string, fd: 
   })
 }
 
+const withdrawSchema = z.object({ seatId: z.string().refine(isId, '请选择席位'), reason: text({ label: '撤回理由', max: 500 }) })
+
+/** 撤回席位 (e.g. a conflict found after seating): the seat is vacated and the next reserve called. */
+export function withdrawSeat(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date): Result<{ calledExpertId: string | null }> {
+  const parsed = parseForm(withdrawSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+  return inTransaction(db, (tx) => {
+    const e = forManager(tx, actor, engagementId)
+    if (!e.ok) return e
+    const panel = findPanel(tx, e.value.id)
+    const seat = panel ? listSeats(tx, panel.id).find((s) => s.id === parsed.data.seatId) : undefined
+    if (!panel || !seat) return { ok: false, status: 400, errors: { seatId: '请选择席位' } }
+    if (seat.status !== 'invited' && seat.status !== 'accepted') return { ok: false, status: 409, errors: { _form: '该席位已空缺' } }
+    const at = now.toISOString()
+    updateSeatIfVersion(tx, seat.id, seat.version, { status: 'withdrawn', isLeader: false, updatedAt: at })
+    const drawId = seat.drawId ?? listDraws(tx, panel.id)[0]?.id
+    if (drawId) appendDrawEvent(tx, { id: newId(), drawId, kind: 'withdrawn', expertId: seat.expertId, reason: parsed.data.reason, actorUserId: actor.userId, at })
+    const called = fillVacancy(tx, actor, panel, { ...seat, status: 'withdrawn' }, now)
+    touchPanel(tx, panel.id, at)
+    audit(tx, actor, 'panel.withdraw', 'seat', seat.id, { engagementId: e.value.id, expertId: seat.expertId, reason: parsed.data.reason, calledExpertId: called }, now)
+    return { ok: true, value: { calledExpertId: called } }
+  })
+}
+
 /** 指定组长 among the seats that accepted. */
 export function setLeader(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date): Result<null> {
   const seatId = String(fd.get('seatId') ?? '')
@@ -662,3 +687,17 @@ export function feeLinesFor(db: Db, actor: Actor, engagementId: string): FeeLine
 }
 
 export const FEE_TITLES = TITLE_CODES
+
+/** The panel line on the engagement page. */
+export function panelSummary(db: Db, engagementId: string): { exists: boolean; summary: string } {
+  const state = readiness(db, engagementId)
+  if (!state.panel) return { exists: false, summary: '尚未组建专家组。' }
+  const accepted = state.seats.filter((s) => s.status === 'accepted').length
+  return { exists: true, summary: state.ready ? `${state.panel.size} 人专家组已就绪。` : `${state.panel.size} 人专家组，已接受 ${accepted} 人；${state.problems.join('；')}` }
+}
+
+/** The month's fee lines across the actor's agency (only engagements the actor may see). */
+export function monthlyFeeLines(db: Db, actor: Actor, month: string): FeeLine[] | null {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || !actor.organizationId || (actor.role !== 'agency_admin' && actor.role !== 'evaluator')) return null
+  return engagementsReviewingIn(db, actor.organizationId, month).flatMap((id) => feeLinesFor(db, actor, id) ?? [])
+}
