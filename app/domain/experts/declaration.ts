@@ -59,13 +59,25 @@ export function factsFingerprint(facts: DeclarationFacts): string {
     .map((e) => ({ organization: e.organization, fromDate: e.fromDate, toDate: e.toDate }))
     .sort(
       (a, b) =>
-        compareText(a.organization, b.organization) || compareText(a.fromDate, b.fromDate) || compareText(a.toDate ?? '', b.toDate ?? ''),
+        compareText(a.organization, b.organization) ||
+        compareText(a.fromDate, b.fromDate) ||
+        compareText(a.toDate ?? '', b.toDate ?? ''),
     )
   const unitIds = [...facts.unitIds].sort(compareText)
-  return sha256Hex(stableStringify({ engagementId: facts.engagementId, unitIds, sheetVersionId: facts.sheetVersionId, employments }))
+  return sha256Hex(
+    stableStringify({
+      engagementId: facts.engagementId,
+      unitIds,
+      sheetVersionId: facts.sheetVersionId,
+      employments,
+    }),
+  )
 }
 
 /** True when the expert has never signed, signed an older text, or the facts changed since. */
-export function needsRecertification(last: { textVersion: string; factsHash: string } | null, currentFactsHash: string): boolean {
+export function needsRecertification(
+  last: { textVersion: string; factsHash: string } | null,
+  currentFactsHash: string,
+): boolean {
   return last === null || last.textVersion !== DECLARATION_VERSION || last.factsHash !== currentFactsHash
 }

@@ -7,10 +7,15 @@
 // largest multiple of n below 2^32 (no modulo bias). Selection is a partial Fisher–Yates shuffle of
 // the candidates sorted by id, so every candidate of a quota has the same chance.
 
-import stableStringify from 'fast-json-stable-stringify'
 import { sha256 } from '@noble/hashes/sha2'
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils'
-import { isIsoDate, splitEligible, type EligibilityContext, type ExclusionReason, type PoolExpert } from './eligibility'
+import {
+  isIsoDate,
+  splitEligible,
+  type EligibilityContext,
+  type ExclusionReason,
+  type PoolExpert,
+} from './eligibility'
 import { DEFAULT_SPECIALTIES } from './vocab'
 
 export const DRAW_ALGORITHM = 'evaldesk-draw-v1'
@@ -29,7 +34,7 @@ export type DrawRecord = {
   algorithm: typeof DRAW_ALGORITHM
   seedHex: string
   spec: DrawSpec
-  /** The full snapshot as given, sorted by id. */
+  /** The full snapshot as given, sorted by id; each expert with exactly the PoolExpert fields. */
   pool: PoolExpert[]
   /** SHA-256 hex of the canonical JSON of `pool`. */
   poolHash: string
@@ -62,15 +67,57 @@ function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
+/**
+ * An expert as the record keeps it: exactly the PoolExpert fields, keys in sorted order, so plain
+ * JSON.stringify gives the canonical JSON (several times faster than a generic stable stringify,
+ * which matters at 10,000 experts).
+ */
+function snapshot(e: PoolExpert): PoolExpert {
+  return {
+    blacklistedUntil: e.blacklistedUntil,
+    conflicted: e.conflicted,
+    creditScore: e.creditScore,
+    drawsThisYear: e.drawsThisYear,
+    id: e.id,
+    name: e.name,
+    specialties: [...e.specialties],
+    status: e.status,
+    title: e.title,
+    unavailable: e.unavailable.map((u) => ({ from: u.from, to: u.to })),
+  }
+}
+
+function copySpec(spec: DrawSpec): DrawSpec {
+  return {
+    size: spec.size,
+    reserveCount: spec.reserveCount,
+    quotas: spec.quotas.map((q) => ({ specialtyCode: q.specialtyCode, count: q.count })),
+    context: {
+      reviewDate: spec.context.reviewDate,
+      creditThreshold: spec.context.creditThreshold,
+      maxDrawsPerYear: spec.context.maxDrawsPerYear,
+    },
+  }
+}
+
+function hashSnapshot(sorted: PoolExpert[]): string {
+  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(sorted))))
+}
+
 /** SHA-256 hex of the canonical JSON (keys sorted) of the pool sorted by id. */
 export function poolHash(pool: PoolExpert[]): string {
-  return bytesToHex(sha256(utf8ToBytes(stableStringify([...pool].sort(byId)))))
+  return hashSnapshot(pool.map(snapshot).sort(byId))
 }
 
 /** Problems with a panel's composition, in Chinese; empty when the draw may run. */
 export function validateDrawSpec(spec: DrawSpec, labels: SpecialtyLabels = {}): string[] {
   const problems: string[] = []
-  if (!Number.isInteger(spec.size) || spec.size < MIN_PANEL_SIZE || spec.size > MAX_PANEL_SIZE || spec.size % 2 === 0) {
+  if (
+    !Number.isInteger(spec.size) ||
+    spec.size < MIN_PANEL_SIZE ||
+    spec.size > MAX_PANEL_SIZE ||
+    spec.size % 2 === 0
+  ) {
     problems.push(`专家组人数须为 ${MIN_PANEL_SIZE} 至 ${MAX_PANEL_SIZE} 之间的奇数`)
   }
   if (!Number.isInteger(spec.reserveCount) || spec.reserveCount < 0 || spec.reserveCount > MAX_RESERVES) {
@@ -83,23 +130,27 @@ export function validateDrawSpec(spec: DrawSpec, labels: SpecialtyLabels = {}): 
       problems.push(`请选择第 ${i + 1} 项专业名额的专业`)
       return
     }
-    if (seen.has(q.specialtyCode)) problems.push(`${specialtyName(q.specialtyCode, labels)}专业名额重复，请合并为一项`)
+    if (seen.has(q.specialtyCode))
+      problems.push(`${specialtyName(q.specialtyCode, labels)}专业名额重复，请合并为一项`)
     seen.add(q.specialtyCode)
-    if (!Number.isInteger(q.count) || q.count < 1) problems.push(`${specialtyName(q.specialtyCode, labels)}专业名额须为不少于 1 的整数`)
+    if (!Number.isInteger(q.count) || q.count < 1)
+      problems.push(`${specialtyName(q.specialtyCode, labels)}专业名额须为不少于 1 的整数`)
     else total += q.count
   })
-  if (Number.isInteger(spec.size) && total > spec.size) problems.push(`专业名额合计 ${total} 人，超过专家组人数 ${spec.size} 人`)
+  if (Number.isInteger(spec.size) && total > spec.size)
+    problems.push(`专业名额合计 ${total} 人，超过专家组人数 ${spec.size} 人`)
   if (!isIsoDate(spec.context.reviewDate)) problems.push('请填写有效的评审日期')
   if (!Number.isInteger(spec.context.maxDrawsPerYear) || spec.context.maxDrawsPerYear < 1) {
     problems.push('每位专家年度抽取次数上限须为不少于 1 的整数')
   }
   const threshold = spec.context.creditThreshold
-  if (threshold !== null && (!Number.isInteger(threshold) || threshold < 0)) problems.push('信用分门槛须为不小于 0 的整数')
+  if (threshold !== null && (!Number.isInteger(threshold) || threshold < 0))
+    problems.push('信用分门槛须为不小于 0 的整数')
   return problems
 }
 
-/** The seeded stream of uniform integers. */
-class SeededStream {
+/** The seeded stream of uniform integers; exported so tests and audit tools can check it directly. */
+export class SeededStream {
   private readonly input: Uint8Array
   private counter = 0
   private block: Uint8Array = new Uint8Array(0)
@@ -153,20 +204,28 @@ export type DrawResult = { ok: true; record: DrawRecord } | { ok: false; message
  * specialty, while any remain) and then from all remaining eligible. Too few for a seat fails the
  * draw; too few reserves is a warning.
  */
-export function runDraw(seedHex: string, spec: DrawSpec, pool: PoolExpert[], labels: SpecialtyLabels = {}): DrawResult {
+export function runDraw(
+  seedHex: string,
+  spec: DrawSpec,
+  pool: PoolExpert[],
+  labels: SpecialtyLabels = {},
+): DrawResult {
   if (!SEED_HEX.test(seedHex)) return { ok: false, message: '抽取种子须为 64 位十六进制数' }
   const problems = validateDrawSpec(spec, labels)
   if (problems.length > 0) return { ok: false, message: problems.join('；') }
-  const sorted = [...pool].sort(byId)
+  const sorted = pool.map(snapshot).sort(byId)
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.id === sorted[i - 1]!.id) return { ok: false, message: `专家库快照中有重复的专家（${sorted[i]!.id}）` }
+    if (sorted[i]!.id === sorted[i - 1]!.id)
+      return { ok: false, message: `专家库快照中有重复的专家（${sorted[i]!.id}）` }
   }
 
   const { eligible, excluded } = splitEligible(sorted, spec.context)
   const stream = new SeededStream(hexToBytes(seedHex))
   const taken = new Set<string>()
   const remaining = (specialtyCode: string | null) =>
-    eligible.filter((e) => !taken.has(e.id) && (specialtyCode === null || e.specialties.includes(specialtyCode)))
+    eligible.filter(
+      (e) => !taken.has(e.id) && (specialtyCode === null || e.specialties.includes(specialtyCode)),
+    )
   const take = (into: DrawnSeat[], experts: PoolExpert[], specialtyCode: string | null) => {
     for (const e of experts) {
       taken.add(e.id)
@@ -180,7 +239,10 @@ export function runDraw(seedHex: string, spec: DrawSpec, pool: PoolExpert[], lab
     const candidates = remaining(q.specialtyCode)
     if (candidates.length < q.count) {
       const found = candidates.length === 0 ? '没有符合条件的专家' : `符合条件的仅 ${candidates.length} 人`
-      return { ok: false, message: `${specialtyName(q.specialtyCode, labels)}专业可抽取专家不足：需要 ${q.count} 人，${found}` }
+      return {
+        ok: false,
+        message: `${specialtyName(q.specialtyCode, labels)}专业可抽取专家不足：需要 ${q.count} 人，${found}`,
+      }
     }
     take(seats, choose(stream, candidates, q.count), q.specialtyCode)
     quotaTotal += q.count
@@ -188,7 +250,8 @@ export function runDraw(seedHex: string, spec: DrawSpec, pool: PoolExpert[], lab
   const open = spec.size - quotaTotal
   const openCandidates = remaining(null)
   if (openCandidates.length < open) {
-    const found = openCandidates.length === 0 ? '没有其他符合条件的专家' : `其余符合条件的仅 ${openCandidates.length} 人`
+    const found =
+      openCandidates.length === 0 ? '没有其他符合条件的专家' : `其余符合条件的仅 ${openCandidates.length} 人`
     return { ok: false, message: `可抽取专家不足：不限专业的席位需要 ${open} 人，${found}` }
   }
   take(seats, choose(stream, openCandidates, open), null)
@@ -198,19 +261,45 @@ export function runDraw(seedHex: string, spec: DrawSpec, pool: PoolExpert[], lab
   for (const q of spec.quotas) {
     if (reserves.length >= spec.reserveCount) break
     const candidates = remaining(q.specialtyCode)
-    if (candidates.length === 0) warnings.push(`${specialtyName(q.specialtyCode, labels)}专业没有可抽取的候补专家`)
+    if (candidates.length === 0)
+      warnings.push(`${specialtyName(q.specialtyCode, labels)}专业没有可抽取的候补专家`)
     else take(reserves, choose(stream, candidates, 1), q.specialtyCode)
   }
   const rest = remaining(null)
   const more = Math.min(spec.reserveCount - reserves.length, rest.length)
   take(reserves, choose(stream, rest, more), null)
-  if (reserves.length < spec.reserveCount) warnings.push(`候补专家不足：需要 ${spec.reserveCount} 人，仅抽取 ${reserves.length} 人`)
+  if (reserves.length < spec.reserveCount)
+    warnings.push(`候补专家不足：需要 ${spec.reserveCount} 人，仅抽取 ${reserves.length} 人`)
 
   return {
     ok: true,
-    record: { algorithm: DRAW_ALGORITHM, seedHex, spec, pool: sorted, poolHash: poolHash(sorted), excluded, seats, reserves, warnings },
+    record: {
+      algorithm: DRAW_ALGORITHM,
+      seedHex,
+      spec: copySpec(spec),
+      pool: sorted,
+      poolHash: hashSnapshot(sorted),
+      excluded,
+      seats,
+      reserves,
+      warnings,
+    },
   }
 }
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a.length === b.length && a.every((x, i) => same(x, b[i]!))
+}
+
+function sameExclusions(a: DrawRecord['excluded'], b: DrawRecord['excluded']): boolean {
+  return sameList(
+    a,
+    b,
+    (x, y) => x.expertId === y.expertId && sameList(x.reasons, y.reasons, (r, q) => r === q),
+  )
+}
+
+const POOL_HASH_MISMATCH = '专家库快照与记录的摘要不一致'
 
 function describeSeat(s: DrawnSeat | undefined): string {
   return s === undefined ? '无' : `${s.expertId}${s.specialtyCode === null ? '' : `（${s.specialtyCode}）`}`
@@ -220,7 +309,13 @@ function compareSeats(label: string, recorded: DrawnSeat[], recomputed: DrawnSea
   for (let i = 0; i < Math.max(recorded.length, recomputed.length); i++) {
     const r = recorded[i]
     const c = recomputed[i]
-    if (r === undefined || c === undefined || r.expertId !== c.expertId || r.specialtyCode !== c.specialtyCode || r.position !== c.position) {
+    if (
+      r === undefined ||
+      c === undefined ||
+      r.expertId !== c.expertId ||
+      r.specialtyCode !== c.specialtyCode ||
+      r.position !== c.position
+    ) {
       differences.push(`${label}第 ${i + 1} 位不一致：记录为 ${describeSeat(r)}，重算为 ${describeSeat(c)}`)
     }
   }
@@ -231,18 +326,26 @@ function compareSeats(label: string, recorded: DrawnSeat[], recomputed: DrawnSea
  * including the pool hash; `differences` (Chinese) say where a tampered or corrupt record departs.
  */
 export function replayDraw(record: DrawRecord): { matches: boolean; differences: string[] } {
-  const differences: string[] = []
   if (record.algorithm !== DRAW_ALGORITHM) {
-    return { matches: false, differences: [`抽取算法「${String(record.algorithm)}」无法重算，本系统使用 ${DRAW_ALGORITHM}`] }
+    return {
+      matches: false,
+      differences: [`抽取算法「${String(record.algorithm)}」无法重算，本系统使用 ${DRAW_ALGORITHM}`],
+    }
   }
-  if (poolHash(record.pool) !== record.poolHash) differences.push('专家库快照与记录的摘要不一致')
   const replay = runDraw(record.seedHex, record.spec, record.pool)
-  if (!replay.ok) return { matches: false, differences: [...differences, `按记录重算失败：${replay.message}`] }
+  if (!replay.ok) {
+    const hashProblem = poolHash(record.pool) === record.poolHash ? [] : [POOL_HASH_MISMATCH]
+    return { matches: false, differences: [...hashProblem, `按记录重算失败：${replay.message}`] }
+  }
   const again = replay.record
-  if (stableStringify(again.pool) !== stableStringify(record.pool)) differences.push('专家库快照未按编号排序')
-  if (stableStringify(again.excluded) !== stableStringify(record.excluded)) differences.push('排除名单与重算结果不一致')
+  const differences: string[] = []
+  // runDraw hashed the same snapshot, sorted: the record's hash must be that one.
+  if (again.poolHash !== record.poolHash) differences.push(POOL_HASH_MISMATCH)
+  if (record.pool.some((e, i) => e.id !== again.pool[i]!.id)) differences.push('专家库快照未按编号排序')
+  if (!sameExclusions(record.excluded, again.excluded)) differences.push('排除名单与重算结果不一致')
   compareSeats('席位', record.seats, again.seats, differences)
   compareSeats('候补', record.reserves, again.reserves, differences)
-  if (stableStringify(again.warnings) !== stableStringify(record.warnings)) differences.push('提示信息与重算结果不一致')
+  if (!sameList(record.warnings, again.warnings, (a, b) => a === b))
+    differences.push('提示信息与重算结果不一致')
   return { matches: differences.length === 0, differences }
 }

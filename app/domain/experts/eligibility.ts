@@ -19,9 +19,14 @@ export type PoolExpert = {
   conflicted: boolean
 }
 
-export type EligibilityContext = { reviewDate: string; creditThreshold: number | null; maxDrawsPerYear: number }
+export type EligibilityContext = {
+  reviewDate: string
+  creditThreshold: number | null
+  maxDrawsPerYear: number
+}
 
-export type ExclusionReason = 'conflict' | 'suspended' | 'retired' | 'blacklisted' | 'low_credit' | 'unavailable' | 'over_quota'
+export type ExclusionReason =
+  'conflict' | 'suspended' | 'retired' | 'blacklisted' | 'low_credit' | 'unavailable' | 'over_quota'
 
 export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
   conflict: '回避',
@@ -51,8 +56,10 @@ export function exclusionReasons(e: PoolExpert, ctx: EligibilityContext): Exclus
   if (e.status === 'suspended') reasons.push('suspended')
   if (e.status === 'retired') reasons.push('retired')
   if (e.blacklistedUntil !== null && ctx.reviewDate <= e.blacklistedUntil) reasons.push('blacklisted')
-  if (ctx.creditThreshold !== null && e.creditScore !== null && e.creditScore < ctx.creditThreshold) reasons.push('low_credit')
-  if (e.unavailable.some((u) => u.from <= ctx.reviewDate && ctx.reviewDate <= u.to)) reasons.push('unavailable')
+  if (ctx.creditThreshold !== null && e.creditScore !== null && e.creditScore < ctx.creditThreshold)
+    reasons.push('low_credit')
+  if (e.unavailable.some((u) => u.from <= ctx.reviewDate && ctx.reviewDate <= u.to))
+    reasons.push('unavailable')
   if (e.drawsThisYear >= ctx.maxDrawsPerYear) reasons.push('over_quota')
   return reasons
 }

@@ -24,9 +24,11 @@ export function isValidDaysHundredths(daysHundredths: number): boolean {
 
 /** The fee in fen for `daysHundredths` of review at `title`'s day rate; a trailing half day is 60%. */
 export function seatFeeFen(title: Title, daysHundredths: number, rates: Record<Title, number>): number {
-  if (!isValidDaysHundredths(daysHundredths)) throw new RangeError('days must be a non-negative multiple of half a day (50 hundredths)')
+  if (!isValidDaysHundredths(daysHundredths))
+    throw new RangeError('days must be a non-negative multiple of half a day (50 hundredths)')
   const rate = rates[title]
-  if (!Number.isSafeInteger(rate) || rate < 0) throw new RangeError('a day rate must be a non-negative integer number of fen')
+  if (!Number.isSafeInteger(rate) || rate < 0)
+    throw new RangeError('a day rate must be a non-negative integer number of fen')
   const wholeDays = Math.floor(daysHundredths / 100)
   const halfDay = daysHundredths % 100 === 50 ? roundHalfUp((rate * HALF_DAY_PERCENT) / 100) : 0
   return wholeDays * rate + halfDay

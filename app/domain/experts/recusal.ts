@@ -83,14 +83,21 @@ function affiliations(expert: ExpertFacts, today: string, lookbackYears: number)
   const list: Affiliation[] = []
   // The employer usually repeats the open-ended employment, whose note says more (since when).
   const employerOrg = normalizeOrgName(expert.employer)
-  if (!expert.employments.some((e) => e.toDate === null && normalizeOrgName(e.organization) === employerOrg)) {
+  if (
+    !expert.employments.some((e) => e.toDate === null && normalizeOrgName(e.organization) === employerOrg)
+  ) {
     list.push({ organization: expert.employer, kind: 'job', describe: (place) => `现在${place}任职` })
   }
   for (const e of expert.employments) {
     if (e.toDate !== null && e.toDate < since) continue
-    list.push({ organization: e.organization, kind: 'job', describe: (place) => `${period(e)} 在${place}任职` })
+    list.push({
+      organization: e.organization,
+      kind: 'job',
+      describe: (place) => `${period(e)} 在${place}任职`,
+    })
   }
-  for (const r of expert.relations) list.push({ organization: r.organization, kind: r.kind, describe: RELATION_PHRASES[r.kind] })
+  for (const r of expert.relations)
+    list.push({ organization: r.organization, kind: r.kind, describe: RELATION_PHRASES[r.kind] })
   return list
 }
 
@@ -104,8 +111,15 @@ function affiliations(expert: ExpertFacts, today: string, lookbackYears: number)
  * At most one conflict per (type, unit), its note joining every reason; ordered by CONFLICT_TYPES,
  * then by the engagement's unit order.
  */
-export function detectConflicts(expert: ExpertFacts, engagement: EngagementFacts, opts: { today: string; lookbackYears: number }): DetectedConflict[] {
-  const found = new Map<string, { type: ConflictType; unitIndex: number; unitId: string | null; notes: string[] }>()
+export function detectConflicts(
+  expert: ExpertFacts,
+  engagement: EngagementFacts,
+  opts: { today: string; lookbackYears: number },
+): DetectedConflict[] {
+  const found = new Map<
+    string,
+    { type: ConflictType; unitIndex: number; unitId: string | null; notes: string[] }
+  >()
   const add = (type: ConflictType, unitIndex: number, unitId: string | null, note: string) => {
     const key = `${type}\u0000${unitId ?? ''}`
     const entry = found.get(key) ?? { type, unitIndex, unitId, notes: [] }
@@ -123,13 +137,28 @@ export function detectConflicts(expert: ExpertFacts, engagement: EngagementFacts
       if (org === normalizeOrgName(unit.name)) {
         add(type, index, unit.id, `${a.describe(`「${a.organization.trim()}」`)}（被评价单位）`)
       } else if (org === normalizeOrgName(unit.competentDepartment)) {
-        add(type, index, unit.id, `${a.describe(`「${a.organization.trim()}」`)}（被评价单位「${unit.name.trim()}」的主管部门）`)
+        add(
+          type,
+          index,
+          unit.id,
+          `${a.describe(`「${a.organization.trim()}」`)}（被评价单位「${unit.name.trim()}」的主管部门）`,
+        )
       }
     })
     if (org === agency) add('same_org', -1, null, `${a.describe(`「${a.organization.trim()}」`)}（评价机构）`)
   }
 
   return [...found.values()]
-    .sort((x, y) => CONFLICT_TYPE_CODES.indexOf(x.type) - CONFLICT_TYPE_CODES.indexOf(y.type) || x.unitIndex - y.unitIndex)
-    .map((c) => ({ expertId: expert.id, engagementId: engagement.id, evaluatedUnitId: c.unitId, type: c.type, note: c.notes.join('；') }))
+    .sort(
+      (x, y) =>
+        CONFLICT_TYPE_CODES.indexOf(x.type) - CONFLICT_TYPE_CODES.indexOf(y.type) ||
+        x.unitIndex - y.unitIndex,
+    )
+    .map((c) => ({
+      expertId: expert.id,
+      engagementId: engagement.id,
+      evaluatedUnitId: c.unitId,
+      type: c.type,
+      note: c.notes.join('；'),
+    }))
 }

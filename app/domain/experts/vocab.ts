@@ -36,7 +36,10 @@ export const CONFLICT_SOURCES = [
   { code: 'admin', label: '管理员设定' },
 ] as const
 export type ConflictSource = (typeof CONFLICT_SOURCES)[number]['code']
-export const CONFLICT_SOURCE_CODES = CONFLICT_SOURCES.map((s) => s.code) as [ConflictSource, ...ConflictSource[]]
+export const CONFLICT_SOURCE_CODES = CONFLICT_SOURCES.map((s) => s.code) as [
+  ConflictSource,
+  ...ConflictSource[],
+]
 
 export const RELATION_KINDS = [
   { code: 'relative', label: '近亲属任职' },
