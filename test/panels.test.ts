@@ -22,6 +22,7 @@ import {
   certify,
   createInviteLink,
   drawPanel,
+  drawVacancy,
   expertHome,
   expertSeatPage,
   feeLinesFor,
@@ -242,6 +243,14 @@ describe('the draw', () => {
     expect(panelGateProblems(db, engagementId)).toEqual(['尚有 1 个席位未接受邀请'])
   })
 
+  test('补抽 with nobody eligible left says so and changes nothing', () => {
+    const vacated = listSeats(db, findPanel(db, engagementId)!.id).find((s) => s.status === 'withdrawn')!
+    const before = db.select().from(draws).all().length
+    const none = drawVacancy(db, lead(), engagementId, form({ seatId: vacated.id }), tick(), SEED)
+    expect(none.ok ? null : none.errors._form).toMatch(/可抽取专家不足/)
+    expect(db.select().from(draws).all()).toHaveLength(before)
+  })
+
   test('manual appointment needs a written reason and an eligible expert; it is flagged and audited', () => {
     addExpert(LATECOMER)
     const short = appointManually(db, lead(), engagementId, form({ expertId: ids.noaccount!.expertId, reason: '稀缺' }), tick())
@@ -252,6 +261,21 @@ describe('the draw', () => {
     expect(ok.ok).toBe(true)
     expect(seatOf('noaccount')?.kind).toBe('manual')
     expect(actions()).toContain('panel.manual_appoint')
+    const full = appointManually(db, lead(), engagementId, form({ expertId: ids.a!.expertId, reason: '需要具备疾控专业背景的专家，随机抽取无合适人选' }), tick())
+    expect(full.ok ? 200 : full.status).toBe(409)
+  })
+
+  test('补抽 fills a vacated seat from the pool with a recorded, replayable one-seat draw', () => {
+    addExpert({ key: 'late2', name: '测补抽', title: 'intermediate', specialties: ['health'], account: true })
+    const manual = seatOf('noaccount')!
+    expect(withdrawSeat(db, lead(), engagementId, form({ seatId: manual.id, reason: '专家因病无法参加' }), tick()).ok).toBe(true)
+    const drawn = drawVacancy(db, lead(), engagementId, form({ seatId: manual.id }), tick(), SEED)
+    expect(drawn.ok && drawn.value.expertId).toBe(ids.late2!.expertId)
+    if (!drawn.ok) return
+    expect(seatOf('late2')?.status).toBe('invited')
+    expect(replayRecordedDraw(db, drawn.value.drawId)).toMatchObject({ found: true, matches: true })
+    const again = drawVacancy(db, lead(), engagementId, form({ seatId: manual.id }), tick(), SEED)
+    expect(again.ok ? 200 : again.status).toBe(409)
   })
 
   test('an expert without an account gets a one-time link that sets a password, once', async () => {

@@ -18,6 +18,7 @@ import {
   createInviteLink,
   detectPanelConflicts,
   drawPanel,
+  drawVacancy,
   expireOverdueInvitations,
   panelPage,
   removeConflict,
@@ -98,6 +99,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return setLeader(db, actor, e.id, fd, at)
       case 'withdraw':
         return withdrawSeat(db, actor, e.id, fd, at)
+      case 'vacancy-draw':
+        return drawVacancy(db, actor, e.id, fd, at)
       case 'invite-link':
         return createInviteLink(db, actor, e.id, fd, at)
       default:
@@ -139,6 +142,10 @@ export default function PanelPage() {
   }
   const seated = d.seats.filter((s) => s.kind !== 'reserve' || s.status !== 'waiting')
   const reserves = d.seats.filter((s) => s.kind === 'reserve' && s.status === 'waiting')
+  const active = d.seats.filter((s) => s.status === 'invited' || s.status === 'accepted')
+  const vacancies = p ? p.size - active.length : 0
+  // A vacated seat is refilled when a reserve or a 补抽 took its position (or its specialty slot).
+  const refilled = new Set(active.map((s) => s.position))
   return (
     <section data-testid="panel-page">
       <p>
@@ -319,6 +326,15 @@ export default function PanelPage() {
                         </button>
                       </Form>
                     ) : null}
+                    {d.mayManage && vacancies > 0 && (s.status === 'declined' || s.status === 'expired' || s.status === 'withdrawn') && !refilled.has(s.position) ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="vacancy-draw" />
+                        <input type="hidden" name="seatId" value={s.id} />
+                        <button type="submit" disabled={busy}>
+                          补抽本席
+                        </button>
+                      </Form>
+                    ) : null}
                     {d.mayManage && (s.status === 'invited' || s.status === 'accepted') ? (
                       <details>
                         <summary>撤回席位</summary>
@@ -358,7 +374,9 @@ export default function PanelPage() {
               {actionData?.intent === 'expire' && actionData.done ? <span className="muted">已处理 {actionData.done.expired ?? 0} 个逾期邀请</span> : null}
             </Form>
           ) : null}
-          <FormError error={errorsFor('leader').seatId ?? errorsFor('leader')._form ?? errorsFor('invite-link')._form ?? errorsFor('withdraw').reason ?? errorsFor('withdraw')._form} />
+          <FormError
+            error={errorsFor('leader').seatId ?? errorsFor('leader')._form ?? errorsFor('invite-link')._form ?? errorsFor('withdraw').reason ?? errorsFor('withdraw')._form ?? errorsFor('vacancy-draw')._form}
+          />
         </div>
       ) : null}
 

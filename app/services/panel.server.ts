@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
 import { specialties } from '../../db/schema'
 import { DECLARATION_TEXT, DECLARATION_VERSION, declarationTextHash, needsRecertification } from '../domain/experts/declaration'
-import { DRAW_ALGORITHM, randomSeedHex, replayDraw, runDraw, type DrawRecord, type DrawSpec, type Quota } from '../domain/experts/draw'
+import { DRAW_ALGORITHM, randomSeedHex, replayDraw, runDraw, vacancySpec, type DrawRecord, type DrawSpec, type Quota } from '../domain/experts/draw'
 import { DEFAULT_DAY_RATES_FEN, seatFeeFen } from '../domain/experts/fees'
 import { nextReserveFor, replyOverdue, validateManualReason } from '../domain/experts/panel'
 import { detectConflicts } from '../domain/experts/recusal'
@@ -340,6 +340,40 @@ export function drawPanel(db: Db, actor: Actor, engagementId: string, fd: FormDa
   })
 }
 
+/**
+ * 补抽: a vacated seat that no reserve could take is filled by a new one-seat draw from the pool
+ * (minus everyone already asked for this panel), recorded and replayable like the first draw.
+ */
+export function drawVacancy(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date, seedBytes: Uint8Array = crypto.randomBytes(32)): Result<{ drawId: string; expertId: string }> {
+  const seatId = String(fd.get('seatId') ?? '')
+  return inTransaction(db, (tx) => {
+    const e = forManager(tx, actor, engagementId)
+    if (!e.ok) return e
+    const panel = findPanel(tx, e.value.id)
+    const seats = panel ? listSeats(tx, panel.id) : []
+    const vacated = seats.find((s) => s.id === seatId)
+    if (!panel || !vacated || !['declined', 'expired', 'withdrawn'].includes(vacated.status)) return { ok: false, status: 400, errors: { _form: '请选择一个空缺的席位' } }
+    const filled = seats.filter((s) => s.status === 'invited' || s.status === 'accepted').length
+    if (filled >= panel.size) return { ok: false, status: 409, errors: { _form: '专家组已满，无需补抽' } }
+    const asked = new Set(seats.map((s) => s.expertId))
+    const pool = poolSnapshot(tx, e.value.id, Number(panel.reviewDate.slice(0, 4))).filter((p) => !asked.has(p.id))
+    const spec = vacancySpec(vacated.specialtyCode, specOf(panel).context)
+    const seedHex = randomSeedHex(seedBytes)
+    const drawn = runDraw(seedHex, spec, pool, specialtyLabels(tx))
+    if (!drawn.ok) return { ok: false, status: 400, errors: { _form: drawn.message } }
+    const drawId = newId()
+    const at = now.toISOString()
+    const chosen = drawn.record.seats[0]!
+    insertDraw(tx, { id: drawId, panelId: panel.id, seedHex, algorithm: DRAW_ALGORITHM, poolHash: drawn.record.poolHash, recordJson: JSON.stringify(drawn.record), createdBy: actor.userId, createdAt: at })
+    insertSeat(tx, { id: newId(), panelId: panel.id, drawId, expertId: chosen.expertId, kind: 'drawn', specialtyCode: vacated.specialtyCode, position: vacated.position, createdAt: at, updatedAt: at, ...inviteSeat(panel, now) })
+    const firstDraw = listDraws(tx, panel.id)[0]?.id
+    if (firstDraw) appendDrawEvent(tx, { id: newId(), drawId: firstDraw, kind: 'vacancy_draw', expertId: chosen.expertId, reason: `补抽第 ${vacated.position} 席（抽取记录 ${drawId}）`, actorUserId: actor.userId, at })
+    touchPanel(tx, panel.id, at)
+    audit(tx, actor, 'panel.vacancy_draw', 'draw', drawId, { engagementId: e.value.id, seedHex, poolHash: drawn.record.poolHash, vacatedSeatId: vacated.id, expertId: chosen.expertId }, now)
+    return { ok: true, value: { drawId, expertId: chosen.expertId } }
+  })
+}
+
 /** 复核抽取: recompute a recorded draw and say whether it matches. Read-only. */
 export function replayRecordedDraw(db: Db | Tx, drawId: string): { found: false } | { found: true; record: DrawRecord; matches: boolean; differences: string[]; panelId: string } {
   const row = isId(drawId) ? findDraw(db, drawId) : undefined
@@ -482,6 +516,7 @@ export function appointManually(db: Db, actor: Actor, engagementId: string, fd: 
     if (expert.status !== 'active') return { ok: false, status: 400, errors: { expertId: '该专家不在库（暂停或出库），不能指定' }, values: formValues(fd) }
     if (isConflicted(tx, expert.id, e.value.id)) return { ok: false, status: 400, errors: { expertId: '该专家与本项目存在回避情形，不能指定' }, values: formValues(fd) }
     const seats = listSeats(tx, panel.id)
+    if (seats.filter((s) => s.status === 'invited' || s.status === 'accepted').length >= panel.size) return { ok: false, status: 409, errors: { _form: '专家组已满，无需指定' }, values: formValues(fd) }
     if (seats.some((s) => s.expertId === expert.id && s.status !== 'declined' && s.status !== 'expired' && s.status !== 'withdrawn'))
       return { ok: false, status: 400, errors: { expertId: '该专家已在本专家组中' }, values: formValues(fd) }
     const at = now.toISOString()

@@ -10,6 +10,7 @@ import {
   runDraw,
   SeededStream,
   validateDrawSpec,
+  vacancySpec,
   type DrawRecord,
   type DrawSpec,
 } from './draw'
@@ -145,8 +146,21 @@ describe('validateDrawSpec', () => {
 
   it('wants an odd panel size from 3 to 15', () => {
     for (const size of [1, 2, 4, 6, 17, 3.5, Number.NaN]) {
-      expect(validateDrawSpec({ ...spec, size, quotas: [] })).toEqual(['专家组人数须为 3 至 15 之间的奇数'])
+      expect(validateDrawSpec({ ...spec, size, reserveCount: 2, quotas: [] })).toEqual(['专家组人数须为 3 至 15 之间的奇数'])
     }
+  })
+
+  it('accepts a one-seat vacancy draw (补抽) without reserves, and replays it exactly', () => {
+    const vacancy = vacancySpec('finance', spec.context)
+    expect(validateDrawSpec(vacancy)).toEqual([])
+    expect(validateDrawSpec({ ...vacancy, reserveCount: 1 })).toEqual(['专家组人数须为 3 至 15 之间的奇数'])
+    const pool = Array.from({ length: 6 }, (_, i) => member(`e${i}`, i % 2 === 0 ? ['finance'] : ['law']))
+    const drawn = runDraw('ab'.repeat(32), vacancy, pool)
+    expect(drawn.ok).toBe(true)
+    if (!drawn.ok) return
+    expect(drawn.record.seats).toHaveLength(1)
+    expect(pool.find((p) => p.id === drawn.record.seats[0]!.expertId)?.specialties).toContain('finance')
+    expect(replayDraw(drawn.record).matches).toBe(true)
   })
 
   it('wants 0 to 10 reserves', () => {

@@ -109,14 +109,27 @@ export function poolHash(pool: PoolExpert[]): string {
   return hashSnapshot(pool.map(snapshot).sort(byId))
 }
 
+/**
+ * A vacancy draw (补抽) fills one seat that no reserve could take: one expert, no reserves, at most
+ * one quota. It is recorded and replayed like any other draw.
+ */
+export function vacancySpec(specialtyCode: string | null, context: EligibilityContext): DrawSpec {
+  return { size: 1, reserveCount: 0, quotas: specialtyCode ? [{ specialtyCode, count: 1 }] : [], context }
+}
+
+function isVacancySpec(spec: DrawSpec): boolean {
+  return spec.size === 1 && spec.reserveCount === 0
+}
+
 /** Problems with a panel's composition, in Chinese; empty when the draw may run. */
 export function validateDrawSpec(spec: DrawSpec, labels: SpecialtyLabels = {}): string[] {
   const problems: string[] = []
   if (
-    !Number.isInteger(spec.size) ||
+    !isVacancySpec(spec) &&
+    (!Number.isInteger(spec.size) ||
     spec.size < MIN_PANEL_SIZE ||
     spec.size > MAX_PANEL_SIZE ||
-    spec.size % 2 === 0
+    spec.size % 2 === 0)
   ) {
     problems.push(`专家组人数须为 ${MIN_PANEL_SIZE} 至 ${MAX_PANEL_SIZE} 之间的奇数`)
   }
