@@ -32,6 +32,9 @@ import {
   savePanel,
   setLeader,
   withdrawSeat,
+  declareConflict,
+  removeConflict,
+  saveFeeRates,
 } from '../app/services/panel.server'
 import { panelGateProblems } from '../app/services/panel-readiness.server'
 import { makeTempDb, TEST_AUDIT_KEY, type TempDb } from './helpers/temp-db'
@@ -295,6 +298,31 @@ describe('the draw', () => {
     expect(openInvite(db, 'not-a-real-token-at-all-xxxxxxxx', new Date(clock))).toBeNull()
   })
 
+  test('an invited expert declares a conflict: the seat empties, the conflict is on record, the engagement disappears for them', () => {
+    const seat = seatOf('late2')!
+    const missing = declareConflict(db, expertActor('late2'), seat.id, form({ type: '', note: '' }), tick())
+    expect(missing.ok ? null : missing.errors).toMatchObject({ type: '请选择回避类型', note: '请填写情况说明' })
+    expect(declareConflict(db, expertActor('late2'), seat.id, form({ type: 'participation', note: '曾参与该项目实施方案编制' }), tick()).ok).toBe(true)
+    expect(seatOf('late2')?.status).toBe('withdrawn')
+    const c = panelPage(db, lead(), engagementId)!.conflicts.find((x) => x.expertId === ids.late2!.expertId)!
+    expect(c).toMatchObject({ source: 'declared', type: 'participation', pinned: false })
+    expect(expertSeatPage(db, expertActor('late2'), seat.id)).toBeUndefined()
+    // Staff cannot lift what the expert declared.
+    expect(removeConflict(db, lead(), engagementId, form({ conflictId: c.id }), tick())).toMatchObject({ ok: false, status: 409 })
+  })
+
+  test('fee rates are the bureau account admin’s to set, and the fees follow them', () => {
+    const rates = { senior: '1800', associate: '1600.5', intermediate: '1000', other: '800' }
+    expect(saveFeeRates(db, actorOf('mingjian.admin'), form(rates), tick())).toMatchObject({ ok: false, status: 403 })
+    const bad = saveFeeRates(db, actorOf('binjiang.finance'), form({ ...rates, other: '-1' }), tick())
+    expect(bad.ok ? null : bad.errors.other).toMatch(/金额/)
+    expect(saveFeeRates(db, actorOf('binjiang.finance'), form(rates), tick()).ok).toBe(true)
+    const lines = feeLinesFor(db, lead(), engagementId)!
+    for (const l of lines) expect(l.rateFen).toBe({ senior: 180000, associate: 160050, intermediate: 100000, other: 80000 }[l.title])
+    // Put the defaults back for the test below.
+    saveFeeRates(db, actorOf('binjiang.finance'), form({ senior: '1500', associate: '1500', intermediate: '900', other: '900' }), tick())
+  })
+
   test('fees follow title and days (1.5 days: one day plus 60 % of a day)', () => {
     const lines = feeLinesFor(db, lead(), engagementId)!
     expect(lines.length).toBeGreaterThan(0)
@@ -307,7 +335,7 @@ describe('the draw', () => {
   })
 
   test('every change above is in the audit chain, which verifies', () => {
-    for (const a of ['panel.create', 'panel.draw', 'invitation.decline', 'invitation.accept', 'declaration.sign', 'panel.leader', 'conflict.add', 'invite.create', 'invite.accept']) expect(actions(), a).toContain(a)
+    for (const a of ['panel.create', 'panel.draw', 'conflict.declare', 'fee_rates.update', 'panel.vacancy_draw', 'panel.withdraw', 'invitation.decline', 'invitation.accept', 'declaration.sign', 'panel.leader', 'conflict.add', 'invite.create', 'invite.accept']) expect(actions(), a).toContain(a)
     expect(verifyAuditChain(db, TEST_AUDIT_KEY).ok).toBe(true)
     expect(db.select().from(seats).all().length).toBeGreaterThan(0)
   })

@@ -63,12 +63,22 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/sheet/edit': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/sheet/import': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/sheet/export.xlsx': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
+  // The expert pool: agency staff read it to compose panels; only the platform keeps it.
+  '/experts': {        get: [200,   200,   200,  200,    200,   403,   403,   403,   403] },
+  '/experts/new': {    get: [200,   403,   403,  403,    403,   403,   403,   403,   403] },
+  '/experts/import': { get: [200,   403,   403,  403,    403,   403,   403,   403,   403] },
+  '/experts/specialties': { get: [200, 403, 403, 403,    403,   403,   403,   403,   403] },
+  '/experts/:id': {    get: [404,   404,   404,  404,    404,   403,   403,   403,   403] },
+  '/experts/export.xlsx': { get: [200, 200, 200, 200,    200,   403,   403,   403,   403] },
+  '/experts/template.xlsx': { get: [200, 200, 200, 200,  200,   403,   403,   403,   403] },
   // Panels: agency staff manage, the commissioning bureau reads, the evaluated unit never sees them.
   '/engagements/:id/panel': { get: [DENIED, 404, 404, 404,  404,   404,   404,   DENIED, DENIED] },
   '/engagements/:id/panel/draws/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
   '/engagements/:id/panel/fees.xlsx': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
   // Without ?month= the monthly fee export is a bad request for agency staff.
   '/panels/fees.xlsx': { get: [403,  400,   400,  400,    400,   403,   403,   403,   403] },
+  // Bureau account admins set their bureau's expert fee rates.
+  '/fee-rates': {      get: [403,   403,   403,  403,    403,   200,   200,   403,   403] },
   '/expert': {         get: [403,   403,   403,  403,    403,   403,   403,   200,   403] },
   '/expert/seats/:id': { get: [403, 403,   403,  403,    403,   403,   403,   404,   403] },
   // The one-time invite link is its own credential: an unknown token is 404 for everyone.

@@ -5,6 +5,7 @@ import { getDb } from '../../db/client.server'
 import { forbidden, requireUser } from '~/auth/require.server'
 import { can } from '~/domain/permissions'
 import { budgetTypeLabel, engagementKindLabel } from '~/domain/engagement'
+import { DEFAULT_SPECIALTIES, TITLES, labelOf, type Title } from '~/domain/experts/vocab'
 import { formatFenAsWanYuan } from '~/domain/money'
 import { ORG_KINDS, roleLabel } from '~/domain/roles'
 import { stageLabel } from '~/domain/stages'
@@ -49,6 +50,34 @@ const ACTION_LABELS: Record<string, string> = {
   'sheet.add_project_indicators': '评分表添加项目个性指标',
   'sheet.freeze': '冻结评分表',
   'sheet.version.create': '新建评分表版本',
+  'panel.create': '组建专家组',
+  'panel.update': '修改专家组组成',
+  'panel.draw': '随机抽取专家',
+  'panel.vacancy_draw': '补抽专家',
+  'panel.manual_appoint': '指定专家',
+  'panel.leader': '指定组长',
+  'panel.withdraw': '撤回专家席位',
+  'conflict.detect': '自动识别回避',
+  'conflict.add': '设定回避',
+  'conflict.remove': '撤销回避',
+  'conflict.declare': '专家申报回避',
+  'invitation.accept': '专家接受邀请',
+  'invitation.decline': '专家谢绝邀请',
+  'invitation.expire': '邀请逾期处理',
+  'invite.create': '生成专家邀请链接',
+  'invite.accept': '专家通过邀请链接设置账号',
+  'declaration.sign': '签署回避与保密承诺',
+  'fee_rates.update': '修改专家咨询费标准',
+  'expert.create': '新增专家',
+  'expert.update': '修改专家信息',
+  'expert.status': '变更专家状态',
+  'expert.import': '从 Excel 导入专家',
+  'specialty.seed': '载入专业领域列表',
+  'specialty.create': '新增专业领域',
+  'specialty.update': '专业领域改名',
+  'specialty.reorder': '调整专业领域顺序',
+  'specialty.retire': '停用专业领域',
+  'specialty.restore': '恢复专业领域',
 }
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -60,6 +89,13 @@ const ENTITY_LABELS: Record<string, string> = {
   framework: '指标体系框架',
   framework_version: '框架版本',
   sheet_version: '评分表版本',
+  panel: '专家组',
+  draw: '抽取记录',
+  seat: '专家席位',
+  conflict: '回避记录',
+  declaration: '承诺书',
+  expert: '专家',
+  specialty: '专业领域',
 }
 
 const ACTOR_ROLE_LABELS: Record<string, string> = { cli: '命令行', anonymous: '未登录', system: '系统' }
@@ -102,6 +138,16 @@ const FIELD_LABELS: Record<string, string> = {
   units: '被评价单位',
   memberIds: '项目组成员',
   competentDepartment: '主管部门',
+  employer: '工作单位',
+  title: '职称',
+  specialties: '专业领域',
+  employments: '任职经历',
+  relations: '关联关系',
+  unavailability: '不可参加日期',
+  statusReason: '变更原因',
+  label: '名称',
+  labels: '名称',
+  count: '数量',
 }
 
 /** Stored codes shown as the words users know (a role, a stage, an amount in 万元). */
@@ -113,6 +159,12 @@ const VALUE_FORMATTERS: Record<string, (value: unknown) => string | null> = {
   fundsFen: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? formatFenAsWanYuan(v) : null),
   direction: (v) => (v === 'forward' ? '前进' : v === 'backward' ? '退回' : null),
   units: (v) => (Array.isArray(v) ? v.join('、') : null),
+  title: (v) => (typeof v === 'string' ? labelOf(TITLES, v as Title) : null),
+  specialties: (v) => (Array.isArray(v) ? v.map((c) => DEFAULT_SPECIALTIES.find((s) => s.code === c)?.label ?? String(c)).join('、') : null),
+  employments: (v) => (Array.isArray(v) ? v.join('；') : null),
+  relations: (v) => (Array.isArray(v) ? v.join('；') : null),
+  unavailability: (v) => (Array.isArray(v) ? v.join('；') : null),
+  labels: (v) => (Array.isArray(v) ? v.join('、') : null),
 }
 
 const VALUE_LABELS: Record<string, string> = { active: '启用', disabled: '停用', true: '是', false: '否' }

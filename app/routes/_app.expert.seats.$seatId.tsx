@@ -8,7 +8,8 @@ import { IndicatorTreeTable } from '~/components/indicator-tree'
 import { SEAT_STATUS_LABELS } from '~/components/panel-labels'
 import { engagementKindLabel } from '~/domain/engagement'
 import { parseTree } from '~/models/framework.server'
-import { certify, expertSeatPage, respondToInvitation } from '~/services/panel.server'
+import { certify, declareConflict, expertSeatPage, respondToInvitation } from '~/services/panel.server'
+import { CONFLICT_TYPES } from '~/domain/experts/vocab'
 import { formatDateTime } from '~/utils/datetime'
 
 export const meta: MetaFunction = () => [{ title: '评审邀请 · EvalDesk' }]
@@ -39,11 +40,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       ? respondToInvitation(db, actor, params.seatId ?? '', fd, now())
       : intent === 'certify'
         ? certify(db, actor, params.seatId ?? '', fd, context.clientIp, now())
-        : ({ ok: false, status: 400, errors: { _form: '不支持此操作' } } as const)
+        : intent === 'declare'
+          ? declareConflict(db, actor, params.seatId ?? '', fd, now())
+          : ({ ok: false, status: 400, errors: { _form: '不支持此操作' } } as const)
   if (!result.ok) {
     if (result.status === 404) throw notFound()
     return data({ intent, errors: result.errors as Record<string, string>, values: ('values' in result ? result.values : undefined) ?? {} }, { status: result.status })
   }
+  if (intent === 'declare') throw redirect('/expert')
   if (intent === 'respond' && 'value' in result && result.value && (result.value as { decision: string }).decision === 'decline') throw redirect('/expert')
   return { intent, errors: {} as Record<string, string>, values: {} }
 }
@@ -89,6 +93,37 @@ export default function ExpertSeat() {
             </div>
           </Form>
         </div>
+      ) : null}
+
+      {d.seat.status === 'invited' || (d.seat.status === 'accepted' && !d.certified) ? (
+        <details className="card">
+          <summary>存在回避情形？申报回避</summary>
+          <p className="muted small">申报后您将退出本项目专家组，由候补专家递补；申报记入回避记录。</p>
+          <Form method="post" noValidate className="stack">
+            <input type="hidden" name="intent" value="declare" />
+            <FormError error={errorsFor('declare')._form} />
+            <Field name="type" label="回避类型" error={errorsFor('declare').type}>
+              {(p) => (
+                <select {...p} defaultValue="">
+                  <option value="">请选择</option>
+                  {CONFLICT_TYPES.map((t) => (
+                    <option key={t.code} value={t.code}>
+                      {t.label}（{t.hint}）
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field name="note" label="情况说明" error={errorsFor('declare').note}>
+              {(p) => <textarea {...p} maxLength={500} />}
+            </Field>
+            <div>
+              <button type="submit" disabled={busy}>
+                申报回避并退出
+              </button>
+            </div>
+          </Form>
+        </details>
       ) : null}
 
       {d.seat.status === 'accepted' && !d.certified ? (

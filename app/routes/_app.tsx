@@ -13,8 +13,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     nav.push({ to: '/engagements', label: '评价项目' })
   }
   if (actor.role === 'expert') nav.push({ to: '/expert', label: '我的评审邀请' })
+  if (actor.role === 'finance_reviewer' && actor.orgAdmin) nav.push({ to: '/fee-rates', label: '专家咨询费标准' })
   if (can(actor, 'framework.view', { type: 'framework', organizationId: null })) {
     nav.push({ to: '/frameworks', label: '指标库' })
+  }
+  if (can(actor, 'expert.view', { type: 'expert_pool' })) {
+    nav.push({ to: '/experts', label: '专家库' })
   }
   if (can(actor, 'organization.list', { type: 'platform' })) {
     nav.push({ to: '/admin/organizations', label: '机构管理' })

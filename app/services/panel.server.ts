@@ -47,6 +47,7 @@ import {
   touchPanel,
   updatePanelIfVersion,
   updateSeatIfVersion,
+  upsertFeeRate,
   type PanelRow,
   type SeatView,
 } from '../models/panel.server'
@@ -664,6 +665,37 @@ export function expertSeatPage(db: Db, actor: Actor, seatId: string) {
   }
 }
 
+const declareSchema = z.object({
+  type: choice(CONFLICT_TYPES.map((c) => c.code) as [ConflictType, ...ConflictType[]], '请选择回避类型'),
+  note: text({ label: '情况说明', max: 500 }),
+})
+
+/**
+ * 申报回避 by the invited expert: a declared conflict on the engagement, the seat vacated and the
+ * next reserve called, in one step. The expert then no longer sees the engagement.
+ */
+export function declareConflict(db: Db, actor: Actor, seatId: string, fd: FormData, now: Date): Result<null> {
+  const parsed = parseForm(declareSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+  return inTransaction(db, (tx) => {
+    const own = ownSeat(tx, actor, seatId)
+    const panel = own ? panelOfSeat(tx, own.seat.panelId) : undefined
+    if (!own || !panel || isConflicted(tx, own.expert.id, panel.engagementId)) return { ok: false, status: 404, errors: { _form: '未找到该邀请' } }
+    if (own.seat.status !== 'invited' && own.seat.status !== 'accepted') return { ok: false, status: 409, errors: { _form: '该邀请已答复或已失效' } }
+    const at = now.toISOString()
+    const conflictId = newId()
+    insertConflict(tx, { id: conflictId, expertId: own.expert.id, engagementId: panel.engagementId, type: parsed.data.type, source: 'declared', pinned: false, note: parsed.data.note, createdBy: actor.userId, createdAt: at })
+    updateSeatIfVersion(tx, own.seat.id, own.seat.version, { status: 'withdrawn', isLeader: false, respondedAt: at, declineReason: `申报回避：${parsed.data.note}`, updatedAt: at })
+    const drawId = own.seat.drawId ?? listDraws(tx, panel.id)[0]?.id
+    if (drawId) appendDrawEvent(tx, { id: newId(), drawId, kind: 'withdrawn', expertId: own.expert.id, reason: '专家申报回避', actorUserId: actor.userId, at })
+    const vacated = listSeats(tx, panel.id).find((s) => s.id === own.seat.id)!
+    fillVacancy(tx, actor, panel, vacated, now)
+    touchPanel(tx, panel.id, at)
+    appendAudit(tx, { actor: auditActor(actor), action: 'conflict.declare', entity: 'conflict', entityId: conflictId, after: { engagementId: panel.engagementId, type: parsed.data.type, note: parsed.data.note }, at: now })
+    return { ok: true, value: null }
+  })
+}
+
 const certifySchema = z.object({ agree: z.literal('on', { errorMap: () => ({ message: '请阅读并勾选同意承诺书' }) }) })
 
 /** 签署回避与保密承诺: stored with the text version and the facts it covered. */
@@ -735,4 +767,43 @@ export function panelSummary(db: Db, engagementId: string): { exists: boolean; s
 export function monthlyFeeLines(db: Db, actor: Actor, month: string): FeeLine[] | null {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || !actor.organizationId || (actor.role !== 'agency_admin' && actor.role !== 'evaluator')) return null
   return engagementsReviewingIn(db, actor.organizationId, month).flatMap((id) => feeLinesFor(db, actor, id) ?? [])
+}
+
+// ---- fee rates ---------------------------------------------------------------------------------
+
+/** The bureau whose rates the actor may set: their own bureau, as its account administrator. */
+function feeBureauOf(actor: Actor): string | null {
+  return actor.role === 'finance_reviewer' && actor.orgAdmin && actor.organizationId ? actor.organizationId : null
+}
+
+export function feeRatesPage(db: Db, actor: Actor) {
+  const bureauId = feeBureauOf(actor)
+  if (!bureauId) return null
+  const stored = feeRatesOf(db, bureauId)
+  return { rates: TITLE_CODES.map((t) => ({ title: t, rateFen: stored[t] ?? DEFAULT_DAY_RATES_FEN[t], isDefault: stored[t] === undefined })) }
+}
+
+const yuan = (label: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : ''),
+    z
+      .string()
+      .regex(/^\d{1,6}(\.\d{1,2})?$/, `${label}须为 0 至 999999 元之间的金额，最多两位小数`)
+      .transform((s) => Math.round(Number(s) * 100)),
+  )
+
+const feeRatesSchema = z.object(Object.fromEntries(TITLE_CODES.map((t) => [t, yuan('日标准')])) as Record<Title, ReturnType<typeof yuan>>)
+
+/** 专家咨询费标准 of a bureau, per title and day; used for every panel the bureau commissions. */
+export function saveFeeRates(db: Db, actor: Actor, fd: FormData, now: Date): Result<null> {
+  const bureauId = feeBureauOf(actor)
+  if (!bureauId) return { ok: false, status: 403, errors: { _form: '只有财政局账号管理员可以设置专家咨询费标准' } }
+  const parsed = parseForm(feeRatesSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+  return inTransaction(db, (tx) => {
+    const before = feeRatesOf(tx, bureauId)
+    for (const t of TITLE_CODES) upsertFeeRate(tx, bureauId, t, parsed.data[t], now.toISOString())
+    appendAudit(tx, { actor: auditActor(actor), action: 'fee_rates.update', entity: 'organization', entityId: bureauId, before, after: parsed.data, at: now })
+    return { ok: true, value: null }
+  })
 }
