@@ -223,7 +223,7 @@ describe('create and edit', () => {
     expect(setExpertStatus(db, admin, e.id, { status: 'active', reason: '', version: e.version }, tick())).toMatchObject({ status: 400, errors: { status: expect.stringContaining('已是「在库」') } })
     expect(setExpertStatus(db, admin, e.id, { status: 'suspended', reason: '身体原因', version: e.version - 1 }, tick())).toMatchObject({ status: 409 })
     expect(setExpertStatus(db, admin, e.id, { status: 'suspended', reason: '身体原因', version: e.version }, tick())).toEqual({ ok: true, value: { status: 'suspended' } })
-    expect(lastAudit()).toMatchObject({ action: 'expert.status', beforeJson: '{"status":"active"}', afterJson: '{"reason":"身体原因","status":"suspended"}' })
+    expect(lastAudit()).toMatchObject({ action: 'expert.status', beforeJson: '{"status":"active"}', afterJson: '{"status":"suspended","statusReason":"身体原因"}' })
     expect(expertNamed('测试专家')!.status).toBe('suspended')
   })
 })

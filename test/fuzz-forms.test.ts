@@ -32,7 +32,7 @@ const actionPatterns = Object.values(routes)
 /** Who may use each action (so the fuzz reaches the parsing and the service, not just the door). */
 function actorFor(pattern: string): string | null {
   if (pattern === '/login') return null
-  if (pattern.startsWith('/admin')) return 'admin'
+  if (pattern.startsWith('/admin') || pattern.startsWith('/experts')) return 'admin'
   return 'mingjian.admin'
 }
 
@@ -89,6 +89,8 @@ function changeDigest(): string {
               || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM organizations)
               || '/' || (SELECT count(*) FROM frameworks) || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM framework_versions)
               || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM sheet_versions)
+              || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM experts)
+              || '/' || (SELECT count(*) || ':' || coalesce(group_concat(label || active || position), '') FROM specialties)
               || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM panels) || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM seats)
               || '/' || (SELECT count(*) FROM conflicts) || '/' || (SELECT count(*) FROM draws) || '/' || (SELECT count(*) FROM declarations) AS v`,
     )
@@ -106,6 +108,7 @@ beforeAll(async () => {
                                AND NOT EXISTS (SELECT 1 FROM sheet_versions s WHERE s.engagement_id = e.id) LIMIT 1`)
   const userId = one(`SELECT id FROM users WHERE username = 'mingjian.zhao'`)
   const orgId = one(`SELECT id FROM organizations WHERE name = '杭州衡平会计师事务所'`)
+  const expertId = one(`SELECT id FROM experts WHERE name = '王立新'`)
   // A draft framework of the fuzzing agency and a draft sheet on its engagement, so the library and
   // sheet actions are fuzzed past their doors, on real drafts.
   const cy2020 = one(`SELECT v.id FROM framework_versions v JOIN frameworks f ON f.id = v.framework_id WHERE f.library_code = 'cy2020-project'`)
@@ -121,6 +124,7 @@ beforeAll(async () => {
       .replace(/^\/engagements\/:[^/]+/, `/engagements/${engagementId}`)
       .replace(/^\/users\/:[^/]+/, `/users/${userId}`)
       .replace(/^\/admin\/organizations\/:[^/]+/, `/admin/organizations/${orgId}`)
+      .replace(/^\/experts\/:[^/]+/, `/experts/${expertId}`)
     concrete.set(pattern, url)
     // The field names the real form offers, read from the page as its user sees it.
     const who = actorFor(pattern)

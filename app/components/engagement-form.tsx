@@ -1,6 +1,7 @@
 import { Form, Link } from '@remix-run/react'
-import { useState, useSyncExternalStore } from 'react'
+import { useState } from 'react'
 import { Field, FormError } from '~/components/field'
+import { useHydrated } from '~/components/use-hydrated'
 import { BUDGET_TYPES, ENGAGEMENT_KINDS } from '~/domain/engagement'
 import { roleLabel } from '~/domain/roles'
 
@@ -195,15 +196,5 @@ function UnitRows({ names, departments, errors }: { names: string[]; departments
         </button>
       ) : null}
     </fieldset>
-  )
-}
-
-const noSubscription = () => () => {}
-/** False in the server's HTML and during hydration, true once React runs in the browser. */
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
   )
 }

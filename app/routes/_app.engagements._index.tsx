@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
+import { FilterSelect, Pager, useHrefWith } from '~/components/list-controls'
 import { forbidden, requireUser } from '~/auth/require.server'
 import { formatDateTime } from '~/utils/datetime'
 import { ENGAGEMENT_KIND_CODES, ENGAGEMENT_KINDS, engagementKindLabel, MAX_YEAR, MIN_YEAR } from '~/domain/engagement'
@@ -78,16 +79,7 @@ const COLUMNS: { sort: EngagementSort | null; label: string; num?: boolean }[] =
 
 export default function EngagementList() {
   const d = useLoaderData<typeof loader>()
-  const [params] = useSearchParams()
-  const hrefWith = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params)
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null) next.delete(k)
-      else next.set(k, v)
-    }
-    const s = next.toString()
-    return s ? `?${s}` : '?'
-  }
+  const hrefWith = useHrefWith()
   const sortHref = (sort: EngagementSort) => {
     const dir = d.query.sort === sort ? (d.query.direction === 'asc' ? 'desc' : 'asc') : DEFAULT_SORT_DIRECTION[sort]
     return hrefWith({ sort, dir, page: null })
@@ -105,52 +97,10 @@ export default function EngagementList() {
       <Form method="get" className="toolbar" role="search">
         <input type="hidden" name="sort" value={d.query.sort} />
         <input type="hidden" name="dir" value={d.query.direction} />
-        <div className="field">
-          <label htmlFor="filter-year">年度</label>
-          <select id="filter-year" name="year" defaultValue={d.query.year ?? ''}>
-            <option value="">全部</option>
-            {d.years.map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-kind">评价类型</label>
-          <select id="filter-kind" name="kind" defaultValue={d.query.kind ?? ''}>
-            <option value="">全部</option>
-            {ENGAGEMENT_KINDS.map((k) => (
-              <option key={k.code} value={k.code}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-stage">阶段</label>
-          <select id="filter-stage" name="stage" defaultValue={d.query.stage ?? ''}>
-            <option value="">全部</option>
-            {STAGES.map((s) => (
-              <option key={s.code} value={s.code}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        {d.bureaus.length > 0 ? (
-          <div className="field">
-            <label htmlFor="filter-bureau">委托财政局</label>
-            <select id="filter-bureau" name="bureau" defaultValue={d.query.financeBureauId ?? ''}>
-              <option value="">全部</option>
-              {d.bureaus.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        <FilterSelect name="year" label="年度" value={d.query.year} choices={d.years.map((y) => ({ code: y, label: String(y) }))} />
+        <FilterSelect name="kind" label="评价类型" value={d.query.kind} choices={ENGAGEMENT_KINDS} />
+        <FilterSelect name="stage" label="阶段" value={d.query.stage} choices={STAGES} />
+        {d.bureaus.length > 0 ? <FilterSelect name="bureau" label="委托财政局" value={d.query.financeBureauId} choices={d.bureaus.map((b) => ({ code: b.id, label: b.name }))} /> : null}
         <button type="submit">筛选</button>
         <Link to="/engagements">清除筛选</Link>
       </Form>
@@ -204,15 +154,7 @@ export default function EngagementList() {
           </table>
         </div>
       )}
-      {d.pages > 1 ? (
-        <nav className="pager" aria-label="分页">
-          {d.query.page > 1 ? <Link to={hrefWith({ page: String(d.query.page - 1) })}>上一页</Link> : <span className="muted">上一页</span>}
-          <span>
-            第 {d.query.page} / {d.pages} 页
-          </span>
-          {d.query.page < d.pages ? <Link to={hrefWith({ page: String(d.query.page + 1) })}>下一页</Link> : <span className="muted">下一页</span>}
-        </nav>
-      ) : null}
+      <Pager page={d.query.page} pages={d.pages} />
     </section>
   )
 }

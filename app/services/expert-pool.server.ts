@@ -247,7 +247,7 @@ export function setExpertStatus(
     if (current.status === input.status) return invalid({ status: `该专家已是「${statusLabel(input.status)}」状态` })
     if (input.status !== 'active' && input.reason === '') return invalid({ reason: input.status === 'suspended' ? '请填写暂停原因' : '请填写出库原因' })
     if (!updateExpertIfVersion(tx, id, input.version, { status: input.status }, now)) return CONFLICT
-    audit(tx, op, { action: 'expert.status', entity: 'expert', entityId: id, before: { status: current.status }, after: { status: input.status, reason: input.reason } }, now)
+    audit(tx, op, { action: 'expert.status', entity: 'expert', entityId: id, before: { status: current.status }, after: { status: input.status, statusReason: input.reason } }, now)
     return { ok: true, value: { status: input.status } }
   })
 }

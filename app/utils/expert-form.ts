@@ -175,3 +175,27 @@ export function parseExpertForm(fd: FormData): ParsedExpertForm {
   if (!fields.success || Object.keys(errors).length > 0) return { ok: false, errors, values }
   return { ok: true, values, data: { ...fields.data, employments, relations, unavailability } }
 }
+
+/** The stored record as the form posts it: what the edit form starts from. */
+export function expertFormValues(input: ExpertInput): FormValues {
+  const { employments: e, relations: r, unavailability: u } = EXPERT_ROW_GROUPS
+  return {
+    name: input.name,
+    employer: input.employer,
+    title: input.title,
+    region: input.region,
+    phone: input.phone,
+    email: input.email,
+    note: input.note,
+    specialties: input.specialties,
+    [e.fields.organization]: input.employments.map((x) => x.organization),
+    [e.fields.fromDate]: input.employments.map((x) => x.fromDate),
+    [e.fields.toDate]: input.employments.map((x) => x.toDate ?? ''),
+    [r.fields.kind]: input.relations.map((x) => x.kind),
+    [r.fields.organization]: input.relations.map((x) => x.organization),
+    [r.fields.note]: input.relations.map((x) => x.note),
+    [u.fields.fromDate]: input.unavailability.map((x) => x.fromDate),
+    [u.fields.toDate]: input.unavailability.map((x) => x.toDate),
+    [u.fields.note]: input.unavailability.map((x) => x.note),
+  }
+}
