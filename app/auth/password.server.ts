@@ -19,8 +19,9 @@ const P = 1
 const KEY_LENGTH = 32
 const MAX_MEM = 512 * 1024 * 1024
 
-export const PASSWORD_MIN = 12
-export const PASSWORD_MAX = 128
+import { PASSWORD_MAX, PASSWORD_MIN } from '../utils/password-rules'
+
+export { PASSWORD_MAX, PASSWORD_MIN }
 
 /** `scrypt$N=131072,r=8,p=1$<salt b64>$<hash b64>` */
 export async function hashPassword(password: string): Promise<string> {

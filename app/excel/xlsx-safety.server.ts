@@ -2,6 +2,7 @@
 // is a zip: exceljs would inflate every member into memory, so a zip bomb, a huge sheet or a macro
 // workbook must be refused here, from the central directory and from a bounded streaming inflate.
 import yauzl from 'yauzl'
+import { MAX_WORKBOOK_BYTES } from '../utils/limits'
 
 export type XlsxLimits = {
   maxBytes: number
@@ -17,7 +18,7 @@ export type XlsxLimits = {
 }
 
 export const DEFAULT_XLSX_LIMITS: XlsxLimits = {
-  maxBytes: 5 * 1024 * 1024,
+  maxBytes: MAX_WORKBOOK_BYTES,
   maxEntries: 200,
   maxTotalUncompressed: 50 * 1024 * 1024,
   maxRatio: 200,

@@ -12,7 +12,8 @@ export type EmploymentRow = typeof expertEmployments.$inferSelect
 export type RelationRow = typeof expertRelations.$inferSelect
 export type UnavailabilityRow = typeof expertUnavailability.$inferSelect
 
-export const EXPERT_PAGE_SIZE = 50
+export { EXPERT_PAGE_SIZE } from '../utils/limits'
+import { EXPERT_PAGE_SIZE } from '../utils/limits'
 // SQLite caps bound parameters per statement; batches stay well below it.
 const BATCH = 500
 

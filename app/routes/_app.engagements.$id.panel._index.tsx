@@ -7,12 +7,12 @@ import { Field, FormError } from '~/components/field'
 import { DRAW_EVENT_LABELS, SEAT_KIND_LABELS, SEAT_STATUS_LABELS } from '~/components/panel-labels'
 import { CONFLICT_SOURCES, CONFLICT_TYPES, TITLES, labelOf } from '~/domain/experts/vocab'
 import { formatFenAsYuan } from '~/domain/money'
+import { PANEL_DEFAULTS } from '~/domain/experts/panel'
 import { can } from '~/domain/permissions'
 import { engagementResource } from '~/models/engagement.server'
 import { listActiveExperts } from '~/models/panel.server'
 import { engagementForViewer } from '~/services/engagement.server'
 import {
-  DEFAULTS,
   addConflict,
   appointManually,
   createInviteLink,
@@ -195,28 +195,28 @@ export default function PanelPage() {
             <FormError error={errorsFor('save')._form} />
             <div className="detail-grid">
               <Field name="size" label="专家组人数（奇数）" error={errorsFor('save').size}>
-                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('size', String(p?.size ?? DEFAULTS.size))} />}
+                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('size', String(p?.size ?? PANEL_DEFAULTS.size))} />}
               </Field>
               <Field name="reserveCount" label="候补人数" error={errorsFor('save').reserveCount}>
-                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('reserveCount', String(p?.reserveCount ?? DEFAULTS.reserveCount))} />}
+                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('reserveCount', String(p?.reserveCount ?? PANEL_DEFAULTS.reserveCount))} />}
               </Field>
               <Field name="reviewDate" label="评审日期" error={errorsFor('save').reviewDate}>
                 {(f) => <input {...f} type="date" defaultValue={pv('reviewDate', p?.reviewDate ?? '')} />}
               </Field>
               <Field name="reviewDays" label="评审天数" error={errorsFor('save').reviewDays} hint="按天计酬，半天为 0.5">
-                {(f) => <input {...f} inputMode="decimal" defaultValue={pv('reviewDays', p ? String(p.reviewDaysHundredths / 100) : DEFAULTS.reviewDays)} />}
+                {(f) => <input {...f} inputMode="decimal" defaultValue={pv('reviewDays', p ? String(p.reviewDaysHundredths / 100) : PANEL_DEFAULTS.reviewDays)} />}
               </Field>
               <Field name="maxDrawsPerYear" label="每位专家每年抽取次数上限" error={errorsFor('save').maxDrawsPerYear}>
-                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('maxDrawsPerYear', String(p?.maxDrawsPerYear ?? DEFAULTS.maxDrawsPerYear))} />}
+                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('maxDrawsPerYear', String(p?.maxDrawsPerYear ?? PANEL_DEFAULTS.maxDrawsPerYear))} />}
               </Field>
               <Field name="creditThreshold" label="信用分门槛（可空）" error={errorsFor('save').creditThreshold} hint="未评信用的专家按中性处理">
                 {(f) => <input {...f} inputMode="numeric" defaultValue={pv('creditThreshold', p?.creditThreshold == null ? '' : String(p.creditThreshold))} />}
               </Field>
               <Field name="lookbackYears" label="任职回避年限" error={errorsFor('save').lookbackYears}>
-                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('lookbackYears', String(p?.lookbackYears ?? DEFAULTS.lookbackYears))} />}
+                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('lookbackYears', String(p?.lookbackYears ?? PANEL_DEFAULTS.lookbackYears))} />}
               </Field>
               <Field name="replyHours" label="答复时限（小时）" error={errorsFor('save').replyHours}>
-                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('replyHours', String(p?.replyHours ?? DEFAULTS.replyHours))} />}
+                {(f) => <input {...f} inputMode="numeric" defaultValue={pv('replyHours', String(p?.replyHours ?? PANEL_DEFAULTS.replyHours))} />}
               </Field>
             </div>
             <h3>专业名额</h3>

@@ -5,7 +5,8 @@ import { requirePermission } from '~/auth/require.server'
 import { statusBadge } from '~/components/expert-form'
 import { FilterSelect, Pager, useHrefWith } from '~/components/list-controls'
 import { EXPERT_STATUSES, TITLES, labelOf } from '~/domain/experts/vocab'
-import { EXPERT_PAGE_SIZE, listRegions } from '~/models/expert.server'
+import { listRegions } from '~/models/expert.server'
+import { EXPERT_PAGE_SIZE } from '~/utils/limits'
 import { mayManagePool, poolPage, readPoolQuery, specialtyChoices } from '~/services/expert-pool.server'
 
 export const meta: MetaFunction = () => [{ title: '专家库 · EvalDesk' }]

@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { SPECIALTY_LABEL_MAX } from '~/utils/limits'
 import { getDb } from '../../db/client.server'
 import { requirePermission } from '~/auth/require.server'
 import { now } from '~/clock.server'
@@ -10,7 +11,6 @@ import {
   moveSpecialty,
   renameSpecialty,
   setSpecialtyActive,
-  SPECIALTY_LABEL_MAX,
   SpecialtyLabelForm,
   specialtyChoices,
 } from '~/services/expert-pool.server'

@@ -3,7 +3,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
-import { PASSWORD_MIN } from '~/auth/password.server'
+import { PASSWORD_MIN } from '~/utils/password-rules'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
 import { acceptInvite, openInvite } from '~/services/expert-invite.server'

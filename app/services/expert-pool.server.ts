@@ -259,7 +259,9 @@ function statusLabel(code: string): string {
 // ---------------------------------------------------------------------------------------------
 // The specialty list (专业领域). Codes never change, so links and panel quotas survive a rename.
 
-export const SPECIALTY_LABEL_MAX = 20
+import { SPECIALTY_LABEL_MAX } from '../utils/limits'
+
+export { SPECIALTY_LABEL_MAX }
 // The workbook lists an expert's specialties separated by these, so a label cannot hold one.
 export const SpecialtyLabelForm = z.object({
   label: text({ label: '专业领域名称', max: SPECIALTY_LABEL_MAX }).refine((s) => !/[、,，;；|｜\s]/.test(s), '专业领域名称不能包含空格、顿号、逗号、分号或“|”'),

@@ -8,7 +8,7 @@ import { specialties } from '../../db/schema'
 import { DECLARATION_TEXT, DECLARATION_VERSION, declarationTextHash, needsRecertification } from '../domain/experts/declaration'
 import { DRAW_ALGORITHM, randomSeedHex, replayDraw, runDraw, vacancySpec, type DrawRecord, type DrawSpec, type Quota } from '../domain/experts/draw'
 import { DEFAULT_DAY_RATES_FEN, seatFeeFen } from '../domain/experts/fees'
-import { nextReserveFor, replyOverdue, validateManualReason } from '../domain/experts/panel'
+import { PANEL_DEFAULTS, nextReserveFor, replyOverdue, validateManualReason } from '../domain/experts/panel'
 import { detectConflicts } from '../domain/experts/recusal'
 import { CONFLICT_TYPES, TITLE_CODES, type ConflictType, type Title } from '../domain/experts/vocab'
 import { can, type Actor } from '../domain/permissions'
@@ -64,7 +64,6 @@ const FORBIDDEN: Failure = { ok: false, status: 403, errors: { _form: '您不是
 const CONFLICT: Failure = { ok: false, status: 409, errors: { _form: CONFLICT_MESSAGE } }
 
 const DAY = 86_400_000
-export const DEFAULTS = { size: 5, reserveCount: 2, maxDrawsPerYear: 6, lookbackYears: 3, replyHours: 48, reviewDays: '1' }
 /** One-time invite links for experts without an account stay valid this long. */
 const INVITE_DAYS = 7
 
@@ -239,7 +238,7 @@ export function detectPanelConflicts(db: Db, actor: Actor, engagementId: string,
   return inTransaction(db, (tx) => {
     const e = forManager(tx, actor, engagementId)
     if (!e.ok) return e
-    const lookback = findPanel(tx, e.value.id)?.lookbackYears ?? DEFAULTS.lookbackYears
+    const lookback = findPanel(tx, e.value.id)?.lookbackYears ?? PANEL_DEFAULTS.lookbackYears
     const added = recordDetectedConflicts(tx, actor, e.value, lookback, now)
     audit(tx, actor, 'conflict.detect', 'engagement', e.value.id, { added, lookbackYears: lookback }, now)
     return { ok: true, value: { added } }

@@ -1,39 +1,24 @@
 import { eq } from 'drizzle-orm'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, type Db } from '../../db/client.server'
+
+import { describe, expect, test } from 'vitest'
 import { engagements, organizations } from '../../db/schema'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../db/seed/demo'
-import { launchBrowser } from '../helpers/browser'
+import { browserSuite } from '../helpers/browser'
 import { Client, loggedIn } from '../helpers/http'
-import { startServer, type RunningServer } from '../helpers/server'
 
-let server: RunningServer
-let browser: Browser
-let db: Db
-
-beforeAll(async () => {
-  server = await startServer()
-  db = openDatabase(server.dbFile, { readonly: true })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  db?.$client.close()
-  await server?.stop()
-})
+const suite = browserSuite()
 
 const ULID_PATH = /\/engagements\/([0-9A-HJKMNP-TV-Z]{26})$/
 
 function engagementIdByName(name: string): { id: string; version: number } {
-  const row = db.select({ id: engagements.id, version: engagements.version }).from(engagements).where(eq(engagements.name, name)).get()
+  const row = suite.db.select({ id: engagements.id, version: engagements.version }).from(engagements).where(eq(engagements.name, name)).get()
   if (!row) throw new Error(`no engagement ${name}`)
   return row
 }
 
 describe('in the browser', () => {
   test('an evaluator creates an engagement, fixes an invalid form, and moves it one stage forward', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+    const context = await suite.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
     // Hydration mismatches and client-side crashes surface only here, not in the server's HTML.
     const clientErrors: string[] = []
@@ -42,7 +27,7 @@ describe('in the browser', () => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) clientErrors.push(message.text())
     })
     try {
-      await page.goto(`${server.url}/login`)
+      await page.goto(`${suite.server.url}/login`)
       await page.fill('#f-username', 'mingjian.li')
       await page.fill('#f-password', DEMO_PASSWORD)
       await page.click('button[type=submit]')
@@ -107,10 +92,10 @@ describe('in the browser', () => {
       expect(timeline).toContain('创建项目')
       await page.screenshot({ path: '/tmp/evaldesk-engagement-detail.png', fullPage: true })
 
-      await page.goto(`${server.url}/engagements`)
+      await page.goto(`${suite.server.url}/engagements`)
       await page.waitForSelector(`a:has-text("${name}")`)
       await page.screenshot({ path: '/tmp/evaldesk-engagement-list.png', fullPage: true })
-      await page.goto(`${server.url}/engagements/new`)
+      await page.goto(`${suite.server.url}/engagements/new`)
       await page.screenshot({ path: '/tmp/evaldesk-engagement-new.png', fullPage: true })
       expect(clientErrors).toEqual([])
     } finally {
@@ -119,10 +104,10 @@ describe('in the browser', () => {
   })
 
   test('two tabs: the later move from a stale page gets the conflict message and the page catches up', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+    const context = await suite.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
     try {
       const first = await context.newPage()
-      await first.goto(`${server.url}/login`)
+      await first.goto(`${suite.server.url}/login`)
       await first.fill('#f-username', 'mingjian.admin')
       await first.fill('#f-password', DEMO_PASSWORD)
       await first.click('button[type=submit]')
@@ -130,7 +115,7 @@ describe('in the browser', () => {
       const { id } = engagementIdByName('2025年滨江区基本公共卫生服务项目绩效运行监控')
       const second = await context.newPage()
       for (const page of [first, second]) {
-        await page.goto(`${server.url}/engagements/${id}`)
+        await page.goto(`${suite.server.url}/engagements/${id}`)
         await page.waitForSelector('ul.stages li.current:text-is("数据采集与现场核查")')
       }
       await first.selectOption('#f-to', 'survey')
@@ -142,7 +127,7 @@ describe('in the browser', () => {
       await second.waitForSelector('text=数据已被他人修改，请刷新后重试')
       // No silent overwrite: the engagement stays where the first tab put it, and the stale tab shows it.
       await second.waitForSelector('ul.stages li.current:text-is("问卷调查")')
-      expect(db.select({ stage: engagements.stage }).from(engagements).where(eq(engagements.id, id)).get()?.stage).toBe('survey')
+      expect(suite.db.select({ stage: engagements.stage }).from(engagements).where(eq(engagements.id, id)).get()?.stage).toBe('survey')
     } finally {
       await context.close()
     }
@@ -152,30 +137,30 @@ describe('in the browser', () => {
 describe('over HTTP', () => {
   test('each role lands on its own dashboard', async () => {
     for (const account of DEMO_ACCOUNTS) {
-      const client = await loggedIn(server.url, account.username)
+      const client = await loggedIn(suite.server.url, account.username)
       const res = await client.get('/dashboard')
       expect(res.status).toBe(200)
       const html = await res.text()
       expect(html).toContain(`data-testid="dashboard-${account.role}"`)
-      if (account.role === 'expert') expect(html).toContain('目前没有分配给您的评审任务')
+      if (account.role === 'expert') expect(html).toContain('我的评审邀请')
       if (account.role === 'system_admin') expect(html).toContain('/admin/organizations')
       if (account.role === 'finance_reviewer') expect(html).toContain('本局委托的评价项目')
     }
   })
 
   test('anonymous users are sent to log in; roles without engagements are refused', async () => {
-    const anon = new Client(server.url)
+    const anon = new Client(suite.server.url)
     for (const path of ['/engagements', '/engagements/new']) {
       const res = await anon.get(path)
       expect(res.status).toBe(302)
       expect(res.headers.get('location')).toMatch(/^\/login\?redirectTo=/)
     }
     for (const username of ['expert.zhang', 'admin']) {
-      const client = await loggedIn(server.url, username)
+      const client = await loggedIn(suite.server.url, username)
       expect((await client.get('/engagements')).status).toBe(403)
       expect((await client.get('/engagements/new')).status).toBe(403)
     }
-    const finance = await loggedIn(server.url, 'binjiang.finance')
+    const finance = await loggedIn(suite.server.url, 'binjiang.finance')
     expect((await finance.get('/engagements/new')).status).toBe(403)
     expect((await finance.post('/engagements/new', { name: 'x' })).status).toBe(403)
   })
@@ -183,13 +168,13 @@ describe('over HTTP', () => {
   test("another tenant's engagement is a 404 for every page and action", async () => {
     const target = engagementIdByName('2025年滨江区基本公共卫生服务项目绩效运行监控') // agency A, bureau X
     for (const username of ['hengping.admin', 'xihu.finance']) {
-      const client = await loggedIn(server.url, username)
+      const client = await loggedIn(suite.server.url, username)
       expect((await client.get(`/engagements/${target.id}`)).status).toBe(404)
       expect((await client.get(`/engagements/${target.id}/edit`)).status).toBe(404)
       const move = await client.post(`/engagements/${target.id}`, { intent: 'move', to: 'survey', note: '', version: String(target.version) })
       expect(move.status).toBe(404)
     }
-    const li = await loggedIn(server.url, 'mingjian.li')
+    const li = await loggedIn(suite.server.url, 'mingjian.li')
     expect((await li.get('/engagements/not-a-ulid')).status).toBe(404)
     expect((await li.get('/engagements/01JZZZZZZZZZZZZZZZZZZZZZZZ')).status).toBe(404)
     expect(engagementIdByName('2025年滨江区基本公共卫生服务项目绩效运行监控')).toEqual(target)
@@ -198,7 +183,7 @@ describe('over HTTP', () => {
   test('finance reviewers and unit contacts get read-only pages', async () => {
     const target = engagementIdByName('2025年滨江区义务教育阶段学生资助资金项目支出绩效评价')
     for (const username of ['binjiang.finance', 'unit.edu']) {
-      const client = await loggedIn(server.url, username)
+      const client = await loggedIn(suite.server.url, username)
       const res = await client.get(`/engagements/${target.id}`)
       expect(res.status).toBe(200)
       const html = await res.text()
@@ -214,10 +199,10 @@ describe('over HTTP', () => {
   })
 
   test('the list filters and never fails on odd query strings', async () => {
-    const client = await loggedIn(server.url, 'mingjian.admin')
+    const client = await loggedIn(suite.server.url, 'mingjian.admin')
     const all = await (await client.get('/engagements')).text()
     expect(all).toMatch(/共 \d+ 个项目/)
-    const bureauY = db.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, '杭州市西湖区财政局')).get()!.id
+    const bureauY = suite.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, '杭州市西湖区财政局')).get()!.id
     const filtered = await (await client.get(`/engagements?bureau=${bureauY}&sort=funds&dir=asc`)).text()
     expect(filtered).toContain('共 2 个项目')
     const tableBody = filtered.slice(filtered.indexOf('<tbody>'), filtered.indexOf('</tbody>'))
@@ -230,7 +215,7 @@ describe('over HTTP', () => {
   })
 
   test('bad input is a 400 with the Chinese message and the typed values; a stale edit is a 409', async () => {
-    const client = await loggedIn(server.url, 'mingjian.li')
+    const client = await loggedIn(suite.server.url, 'mingjian.li')
     const bad = await client.post('/engagements/new', {
       name: '测试项目甲',
       year: '二〇二六',
@@ -251,13 +236,13 @@ describe('over HTTP', () => {
       expect(html).toContain(message)
     }
     expect(html).toContain('value="测试项目甲"')
-    expect(db.select().from(engagements).where(eq(engagements.name, '测试项目甲')).get()).toBeUndefined()
+    expect(suite.db.select().from(engagements).where(eq(engagements.name, '测试项目甲')).get()).toBeUndefined()
 
     const target = engagementIdByName('2026年滨江区长河街道财政运行综合评价') // led by mingjian.li
     const editPage = await (await client.get(`/engagements/${target.id}/edit`)).text()
     expect(editPage).toContain(`name="version" value="${target.version}"`)
-    const bureauX = db.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, '杭州市滨江区财政局')).get()!.id
-    const leadId = db.select({ lead: engagements.leadUserId }).from(engagements).where(eq(engagements.id, target.id)).get()!.lead
+    const bureauX = suite.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, '杭州市滨江区财政局')).get()!.id
+    const leadId = suite.db.select({ lead: engagements.leadUserId }).from(engagements).where(eq(engagements.id, target.id)).get()!.lead
     const form = {
       version: String(target.version),
       name: '2026年滨江区长河街道财政运行综合评价',
@@ -278,7 +263,7 @@ describe('over HTTP', () => {
     const stale = await client.post(`/engagements/${target.id}/edit`, { ...form, contractNo: 'MJ-2026-003' })
     expect(stale.status).toBe(409)
     expect(await stale.text()).toContain('数据已被他人修改，请刷新后重试')
-    const now = db.select().from(engagements).where(eq(engagements.id, target.id)).get()!
+    const now = suite.db.select().from(engagements).where(eq(engagements.id, target.id)).get()!
     expect(now).toMatchObject({ contractNo: 'MJ-2026-002', version: target.version + 1 })
 
     const staleMove = await client.post(`/engagements/${target.id}`, { intent: 'move', to: 'preliminary_research', note: '', version: String(target.version) })

@@ -3,58 +3,43 @@
 import fs from 'node:fs'
 import { and, eq, ne, notExists } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { openDatabase, type Db } from '../../db/client.server'
+
+import { expect, test } from 'vitest'
 import { engagements, sheetVersions, users } from '../../db/schema'
 import { DEMO_PASSWORD } from '../../db/seed/demo'
 import { flattenTree } from '../../app/domain/indicators/tree'
 import { hasErrors, validateTree } from '../../app/domain/indicators/validate'
 import { readFrameworkWorkbook } from '../../app/excel/framework-workbook.server'
-import { launchBrowser } from '../helpers/browser'
-import { startServer, type RunningServer } from '../helpers/server'
+import { browserSuite } from '../helpers/browser'
 
-let server: RunningServer
-let browser: Browser
-let db: Db
-
-beforeAll(async () => {
-  server = await startServer()
-  db = openDatabase(server.dbFile, { readonly: true })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  db?.$client.close()
-  await server?.stop()
-})
+const suite = browserSuite()
 
 /** An open engagement of the lead that has no scoring sheet yet (the demo gives one of them a sheet). */
 function openEngagementLedBy(username: string): string {
-  const lead = db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()!
-  const row = db
+  const lead = suite.db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()!
+  const row = suite.db
     .select({ id: engagements.id })
     .from(engagements)
-    .where(and(eq(engagements.leadUserId, lead.id), ne(engagements.stage, 'archived'), notExists(db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, engagements.id)))))
+    .where(and(eq(engagements.leadUserId, lead.id), ne(engagements.stage, 'archived'), notExists(suite.db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, engagements.id)))))
     .get()
   if (!row) throw new Error(`no open engagement led by ${username}`)
   return row.id
 }
 
 test('build a sheet from the 2020 framework plus two education indicators, fix the weights, export', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 }, acceptDownloads: true })
+  const context = await suite.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 }, acceptDownloads: true })
   const page = await context.newPage()
   const clientErrors: string[] = []
   page.on('pageerror', (error) => clientErrors.push(error.message))
   try {
-    await page.goto(`${server.url}/login`)
+    await page.goto(`${suite.server.url}/login`)
     await page.fill('#f-username', 'mingjian.li')
     await page.fill('#f-password', DEMO_PASSWORD)
     await page.click('button[type=submit]')
     await page.waitForURL(/\/dashboard$/)
 
     const engagementId = openEngagementLedBy('mingjian.li')
-    await page.goto(`${server.url}/engagements/${engagementId}`)
+    await page.goto(`${suite.server.url}/engagements/${engagementId}`)
     await page.click('[data-testid=sheet-summary] a:has-text("建立评分表")')
     await page.waitForURL(/\/sheet$/)
 

@@ -1,5 +1,8 @@
 import fs from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { openDatabase, type Db } from '../../db/client.server'
+import { startServer, type RunningServer } from './server'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -22,4 +25,26 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   })
+}
+
+export type BrowserSuite = { server: RunningServer; browser: Browser; db: Db }
+
+/**
+ * The usual browser-test fixture: the production build on a fresh demo database, a read-only
+ * connection to look things up, and one chromium. Registers its own beforeAll/afterAll; read the
+ * fields inside tests.
+ */
+export function browserSuite(): BrowserSuite {
+  const suite = {} as BrowserSuite
+  beforeAll(async () => {
+    suite.server = await startServer()
+    suite.db = openDatabase(suite.server.dbFile, { readonly: true })
+    suite.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await suite.browser?.close()
+    suite.db?.$client.close()
+    await suite.server?.stop()
+  })
+  return suite
 }

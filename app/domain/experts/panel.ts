@@ -81,3 +81,6 @@ export function validateManualReason(reason: string): string | null {
   if (length > MAX_MANUAL_REASON) return `人工指定的理由不超过 ${MAX_MANUAL_REASON} 个字`
   return null
 }
+
+/** What a new panel form starts from (conventional practice, REFERENCE.md §6). */
+export const PANEL_DEFAULTS = { size: 5, reserveCount: 2, maxDrawsPerYear: 6, lookbackYears: 3, replyHours: 48, reviewDays: '1' } as const
