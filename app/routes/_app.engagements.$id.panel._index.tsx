@@ -312,7 +312,17 @@ export default function PanelPage() {
                   </td>
                   <td>
                     {SEAT_STATUS_LABELS[s.status]}
-                    {s.status === 'invited' && s.replyBy ? <p className="muted small">截止 {formatDateTime(s.replyBy)}</p> : null}
+                    {s.status === 'invited' && s.replyBy ? (
+                      <>
+                        <p className="muted small">截止 {formatDateTime(s.replyBy)}</p>
+                        {s.hasAccount ? (
+                          <details className="small">
+                            <summary>通知文本</summary>
+                            {s.expertName}专家您好：您已被随机抽取为“{d.engagement.name}”评审专家（评审日期 {p.reviewDate}），请登录 EvalDesk 在“我的评审邀请”中于 {formatDateTime(s.replyBy)} 前答复。
+                          </details>
+                        ) : null}
+                      </>
+                    ) : null}
                     {s.declineReason ? <p className="muted small">理由：{s.declineReason}</p> : null}
                   </td>
                   <td>{s.status === 'accepted' ? (s.certified ? '已签署' : '未签署') : ''}</td>
