@@ -17,8 +17,9 @@ export const NATIONAL_BANDS: GradeBand[] = [
   { grade: '差', label: '差（60 分以下）', minRate: 0 },
 ]
 
-// Rates are quotients of integer hundredths; a rate that is mathematically on a boundary may land
-// a few ulps below it (e.g. 8100 / 9000 vs 0.9), and must still earn the higher grade.
+// A rate or a configured minRate computed another way than one division (0.3 × 3 is
+// 0.8999999999999999) can miss a boundary it is mathematically on by a few ulps; it must still
+// earn the higher grade. Real rates differ by at least 1 / 10000, far above this slack.
 const BOUNDARY_SLACK = 1e-12
 
 /** The first band (highest first) whose minRate the rate reaches; below every band, the lowest band. */
