@@ -58,9 +58,14 @@ export function kendallW(matrix: number[][]): KendallW | null {
  * Null when there are fewer than 2 targets or 2 raters, or a denominator vanishes (e.g. every
  * value equal).
  */
-export function icc(matrix: number[][]): Icc | null {
-  const [n, k] = shapeOf(matrix)
+export function icc(raw: number[][]): Icc | null {
+  const [n, k] = shapeOf(raw)
   if (n < 2 || k < 2) return null
+  // Measuring from one of the values keeps the sums of squares free of the rounding noise that
+  // large values carry (a denominator that is exactly 0 would otherwise come out as noise and
+  // yield an absurd ICC), and makes a constant added to every score cancel exactly for integers.
+  const origin = raw[0]![0]!
+  const matrix = raw.map((row) => row.map((x) => x - origin))
   const rowMeans = matrix.map((row) => mean(row))
   const colMeans = Array.from({ length: k }, (_, j) => mean(matrix.map((row) => row[j]!)))
   const grand = mean(rowMeans)
