@@ -535,3 +535,71 @@ export const feeRates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.financeBureauId, t.title] })],
 )
+
+// ---- Online scoring (issue 5) -------------------------------------------------------------------
+
+// One scoring round per engagement: which frozen sheet version is scored, the phase, the rules.
+export const scoringRounds = sqliteTable('scoring_rounds', {
+  id: text('id').primaryKey(),
+  engagementId: text('engagement_id')
+    .notNull()
+    .unique()
+    .references(() => engagements.id),
+  sheetVersionId: text('sheet_version_id')
+    .notNull()
+    .references(() => sheetVersions.id),
+  phase: text('phase', { enum: ['scoring', 'discussion', 'closed'] }).notNull(),
+  stepHundredths: integer('step_hundredths').notNull().default(50),
+  softDeadline: text('soft_deadline'),
+  hardDeadline: text('hard_deadline'),
+  aggregationRule: text('aggregation_rule', { enum: ['mean', 'trimmed', 'median'] }).notNull(),
+  openedBy: text('opened_by')
+    .notNull()
+    .references(() => users.id),
+  openedAt: text('opened_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  version: integer('version').notNull().default(1),
+})
+
+// Every saved score is a new immutable row; the highest version_no per (seat, code) is current.
+export const scoreEntries = sqliteTable(
+  'score_entries',
+  {
+    id: text('id').primaryKey(),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => scoringRounds.id),
+    seatId: text('seat_id')
+      .notNull()
+      .references(() => seats.id),
+    code: text('code').notNull(),
+    versionNo: integer('version_no').notNull(),
+    score: integer('score').notNull(), // hundredths of a point, 0..weight
+    reason: text('reason').notNull().default(''), // 扣分理由
+    comment: text('comment').notNull().default(''),
+    rescoreReason: text('rescore_reason').notNull().default(''),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('score_entries_version_uq').on(t.seatId, t.code, t.versionNo), index('score_entries_round_idx').on(t.roundId)],
+)
+
+// A seat's submission of its whole sheet; a submitted sheet is locked for that expert. A rescore
+// in the discussion phase (a later slice) is a new entry version with a reason and a new submission.
+export const scoreSubmissions = sqliteTable(
+  'score_submissions',
+  {
+    id: text('id').primaryKey(),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => scoringRounds.id),
+    seatId: text('seat_id')
+      .notNull()
+      .references(() => seats.id),
+    submittedAt: text('submitted_at').notNull(),
+    late: integer('late', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('score_submissions_seat_idx').on(t.roundId, t.seatId, t.submittedAt)],
+)

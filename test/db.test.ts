@@ -31,6 +31,9 @@ const EXPECTED_TABLES = [
   'login_failures',
   'organizations',
   'panels',
+  'score_entries',
+  'score_submissions',
+  'scoring_rounds',
   'seats',
   'sessions',
   'sheet_versions',
@@ -69,6 +72,8 @@ describe('database', () => {
       'draws_no_update',
       'framework_versions_published_no_delete',
       'framework_versions_published_no_update',
+      'score_entries_no_delete',
+      'score_entries_no_update',
       'sheet_versions_frozen_no_delete',
       'sheet_versions_frozen_no_update',
     ])

@@ -5,8 +5,6 @@ import { and, eq, ne } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
 import { auditLog, draws, engagements, engagementUnits, evaluatedUnits, expertEmployments, experts, expertSpecialties, seats, specialties, users } from '../db/schema'
-import { seedDemo } from '../db/seed/demo'
-import { ensureLibrary } from '../db/seed/library'
 import { DEFAULT_SPECIALTIES, type Title } from '../app/domain/experts/vocab'
 import type { Actor } from '../app/domain/permissions'
 import type { Role } from '../app/domain/roles'
@@ -37,7 +35,7 @@ import {
   saveFeeRates,
 } from '../app/services/panel.server'
 import { panelGateProblems } from '../app/services/panel-readiness.server'
-import { makeTempDb, TEST_AUDIT_KEY, type TempDb } from './helpers/temp-db'
+import { makeDemoDb, TEST_AUDIT_KEY, type TempDb } from './helpers/temp-db'
 
 let temp: TempDb
 let db: Db
@@ -78,11 +76,8 @@ const keyOf = (expertId: string) => Object.keys(ids).find((k) => ids[k]!.expertI
 const actions = () => db.select({ action: auditLog.action }).from(auditLog).all().map((a) => a.action)
 
 beforeAll(async () => {
-  process.env.EVALDESK_AUDIT_KEY = TEST_AUDIT_KEY
-  temp = makeTempDb()
+  temp = await makeDemoDb(new Date(clock))
   db = temp.db
-  ensureLibrary(db, new Date(clock))
-  await seedDemo(db, new Date(clock))
   for (const [i, s] of DEFAULT_SPECIALTIES.entries()) db.insert(specialties).values({ code: s.code, label: s.label, position: i }).onConflictDoNothing().run()
   // Only this test's experts are eligible: anything the demo put in the pool is suspended.
   db.update(experts).set({ status: 'suspended' }).run()

@@ -68,6 +68,8 @@ const ACTION_LABELS: Record<string, string> = {
   'invite.accept': '专家通过邀请链接设置账号',
   'declaration.sign': '签署回避与保密承诺',
   'fee_rates.update': '修改专家咨询费标准',
+  'scoring.start': '开始在线评分',
+  'scoring.submit': '专家提交评分',
   'expert.create': '新增专家',
   'expert.update': '修改专家信息',
   'expert.status': '变更专家状态',

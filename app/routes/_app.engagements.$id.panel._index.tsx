@@ -27,6 +27,7 @@ import {
   withdrawSeat,
 } from '~/services/panel.server'
 import { formatDateTime } from '~/utils/datetime'
+import { scoringProgress, startScoring } from '~/services/scoring.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `专家组 · ${data?.engagement.name ?? '评价项目'} · EvalDesk` }]
 
@@ -67,6 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     specialties: page.specialties.map((s) => ({ code: s.code, label: s.label })),
     experts: page.mayManage ? listActiveExperts(db) : [],
     fees: page.fees,
+    scoring: scoringProgress(db, page.engagement.id),
   }
 }
 
@@ -101,6 +103,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return withdrawSeat(db, actor, e.id, fd, at)
       case 'vacancy-draw':
         return drawVacancy(db, actor, e.id, fd, at)
+      case 'start-scoring':
+        return startScoring(db, actor, e.id, fd, at)
       case 'invite-link':
         return createInviteLink(db, actor, e.id, fd, at)
       default:
@@ -387,6 +391,74 @@ export default function PanelPage() {
           <FormError
             error={errorsFor('leader').seatId ?? errorsFor('leader')._form ?? errorsFor('invite-link')._form ?? errorsFor('withdraw').reason ?? errorsFor('withdraw')._form ?? errorsFor('vacancy-draw')._form}
           />
+        </div>
+      ) : null}
+
+      {d.scoring ? (
+        <div className="card" data-testid="scoring-progress">
+          <h2>评分进度</h2>
+          <p className="muted small">
+            评分表第 {d.scoring.round.sheetVersionNo} 版（已冻结）· 共 {d.scoring.leaves} 项 · 汇总规则：
+            {{ mean: '算术平均', trimmed: '去掉最高最低分后平均', median: '中位数' }[d.scoring.round.aggregationRule]}
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th>专家</th>
+                <th>已评</th>
+                <th>提交</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.scoring.seats.map((s) => (
+                <tr key={s.seatId}>
+                  <td>{s.expertName}</td>
+                  <td>
+                    {s.scored} / {d.scoring!.leaves}
+                  </td>
+                  <td>{s.submittedAt ? `${formatDateTime(s.submittedAt)}${s.late ? '（逾期）' : ''}` : '未提交'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : d.mayManage && d.ready ? (
+        <div className="card">
+          <h2>开始评分</h2>
+          <p className="muted small">开始后评分表冻结，已签署承诺的专家可在线评分；如需修改评分表须新建版本并说明原因。</p>
+          <Form method="post" noValidate className="stack" data-testid="start-scoring">
+            <input type="hidden" name="intent" value="start-scoring" />
+            <FormError error={errorsFor('start-scoring')._form} />
+            <Field name="aggregationRule" label="汇总规则" error={errorsFor('start-scoring').aggregationRule}>
+              {(f) => (
+                <select {...f} defaultValue={(p?.size ?? 0) >= 5 ? 'trimmed' : 'mean'}>
+                  <option value="mean">算术平均</option>
+                  <option value="trimmed">去掉一个最高分和一个最低分后平均（5 人及以上）</option>
+                  <option value="median">中位数</option>
+                </select>
+              )}
+            </Field>
+            <Field name="step" label="评分步长" error={errorsFor('start-scoring').step}>
+              {(f) => (
+                <select {...f} defaultValue="0.5">
+                  <option value="0.1">0.1 分</option>
+                  <option value="0.5">0.5 分</option>
+                  <option value="1">1 分</option>
+                </select>
+              )}
+            </Field>
+            <Field name="softDeadline" label="建议完成日期（可空）" error={errorsFor('start-scoring').softDeadline}>
+              {(f) => <input {...f} type="date" />}
+            </Field>
+            <Field name="hardDeadline" label="截止日期（可空，过后不能提交）" error={errorsFor('start-scoring').hardDeadline}>
+              {(f) => <input {...f} type="date" />}
+            </Field>
+            <div>
+              <button type="submit" className="primary" disabled={busy}>
+                开始评分
+              </button>
+            </div>
+          </Form>
         </div>
       ) : null}
 

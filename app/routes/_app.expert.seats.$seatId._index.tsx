@@ -9,6 +9,7 @@ import { SEAT_STATUS_LABELS } from '~/components/panel-labels'
 import { engagementKindLabel } from '~/domain/engagement'
 import { parseTree } from '~/models/framework.server'
 import { certify, declareConflict, expertSeatPage, respondToInvitation } from '~/services/panel.server'
+import { hasScoringFor } from '~/services/scoring.server'
 import { CONFLICT_TYPES } from '~/domain/experts/vocab'
 import { formatDateTime } from '~/utils/datetime'
 
@@ -26,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     certified: page.certified,
     declaration: page.declaration,
     conflictScope: page.conflictScope,
+    scoring: hasScoringFor(getDb(), actor, page.seat.id),
     material: page.material ? { units: page.material.units, sheet: sheet ? { versionNo: sheet.versionNo, status: sheet.status, tree: parseTree(sheet.treeJson) } : null } : null,
   }
 }
@@ -161,7 +163,13 @@ export default function ExpertSeat() {
           ) : (
             <p className="muted">评分表尚未建立。</p>
           )}
-          <p className="muted small">在线评分将在评分阶段开放。</p>
+          {d.scoring ? (
+            <Link className="button primary" to="score">
+              进入在线评分
+            </Link>
+          ) : (
+            <p className="muted small">在线评分将在项目负责人开始评分后开放。</p>
+          )}
         </div>
       ) : null}
     </section>

@@ -23,14 +23,17 @@ async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
  * Opens the expert's invitation in a fresh browser context: an expert with an account signs in; one
  * without gets the one-time link from the lead's page and sets a password through it.
  */
-async function asExpert(lead: Page, expertName: string, work: (page: Page) => Promise<void>) {
+async function asExpert(lead: Page, expertName: string, work: (page: Page) => Promise<void>, opts: { login?: boolean } = {}) {
   const expert = suite.db.select().from(experts).where(eq(experts.name, expertName)).get()!
   const context = await suite.browser.newContext({ locale: 'zh-CN' })
   const page = await context.newPage()
   try {
     if (expert.userId) {
       const user = suite.db.select().from(users).where(eq(users.id, expert.userId)).get()!
-      await signIn(page, user.username)
+      // Accounts made through an invite link in this test have the test's password.
+      await signIn(page, user.username, user.username.startsWith('e2e.') ? 'E2e-expert-password-2026' : DEMO_PASSWORD)
+    } else if (opts.login) {
+      throw new Error(`${expertName} has no account to sign in with`)
     } else {
       const row = lead.locator(`tr[data-expert="${expertName}"]`)
       await row.locator('button:has-text("生成邀请链接")').click()
@@ -59,6 +62,12 @@ test('compose, draw, a decline calls the reserve, experts certify, the draw repl
   try {
     await signIn(lead, 'mingjian.admin')
     const engagement = suite.db.select().from(engagements).where(eq(engagements.name, ENGAGEMENT)).get()!
+    // The scoring sheet first: the experts' declarations cover it.
+    await lead.goto(`${suite.server.url}/engagements/${engagement.id}/sheet`)
+    const option = lead.locator('#f-frameworkVersionId option', { hasText: '共性指标体系框架（2020）' })
+    await lead.selectOption('#f-frameworkVersionId', (await option.first().getAttribute('value'))!)
+    await lead.click('button:has-text("建立评分表")')
+    await lead.waitForSelector('[data-testid=validation-ok]')
     await lead.goto(`${suite.server.url}/engagements/${engagement.id}`)
     await lead.click('[data-testid=panel-summary] a:has-text("组建专家组")')
     await lead.waitForSelector('[data-testid=panel-form]')
@@ -121,6 +130,37 @@ test('compose, draw, a decline calls the reserve, experts certify, the draw repl
     await lead.selectOption('#f-to', 'expert_review')
     await lead.click('button:has-text("确认变更")')
     await lead.waitForSelector('ul.stages li.current:text-is("专家评审")')
+
+    // The lead opens scoring; an expert scores at phone width, and autosaved scores survive a reload.
+    await lead.goto(`${suite.server.url}/engagements/${engagement.id}/panel`)
+    await lead.selectOption('#f-aggregationRule', 'trimmed')
+    await lead.click('[data-testid=start-scoring] button:has-text("开始评分")')
+    await lead.waitForSelector('[data-testid=scoring-progress]')
+    const scorer = afterDecline.find((n) => n !== decliner)!
+    await asExpert(
+      lead,
+      scorer,
+      async (page) => {
+        await page.setViewportSize({ width: 375, height: 800 })
+        await page.click('a:has-text("进入在线评分")')
+        await page.waitForSelector('[data-testid=scoring-page]')
+        const first = page.locator('form.score-item').first()
+        await first.locator('input[name=score]').fill('2')
+        await first.locator('textarea[name=reason]').fill('论证材料不够充分')
+        await first.locator('textarea[name=comment]').click()
+        await first.locator('text=/已保存（第 \\d+ 版）/').waitFor()
+        await page.waitForLoadState('networkidle')
+        await expect(page.locator('[data-testid=progress]').innerText()).resolves.toBe('1')
+        await page.reload()
+        await expect(page.locator('form.score-item').first().locator('input[name=score]').inputValue()).resolves.toBe('2')
+        // No horizontal scrolling at phone width.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+        expect(overflow).toBeLessThanOrEqual(0)
+      },
+      { login: true },
+    )
+    await lead.reload()
+    await expect(lead.locator('[data-testid=scoring-progress]').innerText()).resolves.toContain(`1 / `)
     expect(clientErrors).toEqual([])
   } finally {
     await context.close()

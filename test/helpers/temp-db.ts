@@ -28,3 +28,14 @@ export function makeTempDb(): TempDb {
 
 /** A fixed HMAC key so tests never touch the developer's data/audit.key. */
 export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef'
+
+/** A temp database with the shipped library and the demo seeded, as a new install has. */
+export async function makeDemoDb(at: Date): Promise<TempDb> {
+  process.env.EVALDESK_AUDIT_KEY = TEST_AUDIT_KEY
+  const temp = makeTempDb()
+  const { ensureLibrary } = await import('../../db/seed/library')
+  const { seedDemo } = await import('../../db/seed/demo')
+  ensureLibrary(temp.db, at)
+  await seedDemo(temp.db, at)
+  return temp
+}

@@ -1,0 +1,165 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
+import { useEffect, useRef, useState } from 'react'
+import { getDb } from '../../db/client.server'
+import { notFound, requireRole } from '~/auth/require.server'
+import { now } from '~/clock.server'
+import { FormError } from '~/components/field'
+import { describeRule } from '~/domain/indicators/rule-spec'
+import type { IndicatorNode } from '~/domain/indicators/tree'
+import { expertScoringPage, saveScore, submitScores } from '~/services/scoring.server'
+import { formatDateTime } from '~/utils/datetime'
+
+export const meta: MetaFunction = () => [{ title: '在线评分 · EvalDesk' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor } = await requireRole(request, ['expert'])
+  const page = expertScoringPage(getDb(), actor, params.seatId ?? '', now())
+  if (!page) throw notFound()
+  return page
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireRole(request, ['expert'])
+  const fd = await request.formData()
+  const intent = String(fd.get('intent') ?? '')
+  if (intent === 'save') {
+    const result = saveScore(getDb(), actor, params.seatId ?? '', fd, now())
+    if (!result.ok) {
+      if (result.status === 404) throw notFound()
+      return data({ intent, errors: result.errors as Record<string, string>, saved: null }, { status: result.status })
+    }
+    return { intent, errors: {} as Record<string, string>, saved: result.value }
+  }
+  if (intent === 'submit') {
+    const result = submitScores(getDb(), actor, params.seatId ?? '', now())
+    if (!result.ok) {
+      if (result.status === 404) throw notFound()
+      return data({ intent, errors: result.errors as Record<string, string>, saved: null }, { status: result.status })
+    }
+    throw redirect(`/expert/seats/${params.seatId}/score`)
+  }
+  return data({ intent, errors: { _form: '不支持此操作' } as Record<string, string>, saved: null }, { status: 400 })
+}
+
+type Item = ReturnType<typeof useLoaderData<typeof loader>>['items'][number]
+
+export default function ScoringPage() {
+  const d = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const busy = useNavigation().state === 'submitting'
+  const scored = d.items.filter((i) => i.entry).length
+  const locked = d.submittedAt !== null || d.round.phase !== 'scoring' || d.round.deadline === 'closed'
+  const submitErrors = actionData?.intent === 'submit' ? actionData.errors : {}
+  return (
+    <section data-testid="scoring-page" className="scoring">
+      <p>
+        <Link to="/expert">← 我的评审邀请</Link>
+      </p>
+      <h1>在线评分</h1>
+      <p className="muted">
+        评分表第 {d.sheetVersionNo} 版 · 已评 <strong data-testid="progress">{scored}</strong> / {d.items.length} 项，还剩 {d.items.length - scored} 项
+      </p>
+      {d.round.softDeadline ? (
+        <p className={d.round.deadline === 'open' ? 'muted' : 'warning'}>
+          建议完成时间 {formatDateTime(d.round.softDeadline)}
+          {d.round.deadline === 'soft_passed' ? '（已超过，仍可提交，将记为逾期提交）' : ''}
+        </p>
+      ) : null}
+      {d.round.hardDeadline ? <p className={d.round.deadline === 'closed' ? 'form-error' : 'muted'}>截止时间 {formatDateTime(d.round.hardDeadline)}{d.round.deadline === 'closed' ? '：评分已关闭' : ''}</p> : null}
+      {d.submittedAt ? (
+        <p className="notice" role="status" data-testid="submitted">
+          已于 {formatDateTime(d.submittedAt)} 提交，评分表已锁定。
+        </p>
+      ) : (
+        <p className="muted small">每项得分在离开输入框时自动保存；未得满分须填写扣分理由。提交前看不到其他专家的评分。</p>
+      )}
+      {d.items.map((item) => (
+        <ScoreItem key={item.node.code} item={item} step={d.round.step} locked={locked} submitError={submitErrors[`score.${item.node.code}`]} />
+      ))}
+      {!locked ? (
+        <Form method="post" className="stack">
+          <input type="hidden" name="intent" value="submit" />
+          <FormError error={submitErrors._form} />
+          <button type="submit" className="primary" disabled={busy}>
+            提交评分（提交后不能修改）
+          </button>
+        </Form>
+      ) : null}
+    </section>
+  )
+}
+
+function ScoreItem({ item, step, locked, submitError }: { item: Item; step: number; locked: boolean; submitError?: string }) {
+  const fetcher = useFetcher<typeof action>()
+  const formRef = useRef<HTMLFormElement>(null)
+  const node = item.node as IndicatorNode
+  const saved = fetcher.data?.saved && fetcher.data.saved.code === node.code ? fetcher.data.saved : null
+  const error = fetcher.data?.errors?.[`score.${node.code}`] ?? fetcher.data?.errors?._form ?? submitError
+  // The version this page last saw: from the loader, or from this item's own latest save.
+  const seen = Math.max(saved?.versionNo ?? 0, item.entry?.versionNo ?? 0)
+  const [score, setScore] = useState(item.entry ? String(item.entry.score / 100) : '')
+  const belowFull = score !== '' && Number(score) < node.weight / 100
+  // One save in flight per indicator: a blur while saving queues one more save, sent with the
+  // version the first one returns, so two quick saves never race each other into a 409.
+  const pending = useRef(false)
+  const autosave = () => {
+    if (locked || !formRef.current || score === '') return
+    if (fetcher.state !== 'idle') pending.current = true
+    else fetcher.submit(formRef.current)
+  }
+  useEffect(() => {
+    if (fetcher.state === 'idle' && pending.current && formRef.current) {
+      pending.current = false
+      fetcher.submit(formRef.current)
+    }
+  }, [fetcher, fetcher.state])
+  return (
+    <fetcher.Form method="post" ref={formRef} className={`card score-item${error ? ' has-error' : ''}`} data-code={node.code} onBlur={autosave}>
+      <input type="hidden" name="intent" value="save" />
+      <input type="hidden" name="code" value={node.code} />
+      <input type="hidden" name="seen" value={seen} />
+      <p className="muted small">{item.path}</p>
+      <h2>
+        {node.code} {node.name} <span className="muted">（{node.weight / 100} 分）</span>
+      </h2>
+      {node.explanation ? <p>{node.explanation}</p> : null}
+      {node.points.length > 0 ? (
+        <ol className="points">
+          {node.points.map((p, i) => (
+            <li key={i}>{p}</li>
+          ))}
+        </ol>
+      ) : null}
+      {node.rule ? <p className="small">评分标准：{node.ruleText || describeRule(node.rule, node.weight, node.direction)}</p> : null}
+      {item.hint ? <p className="muted small">{item.hint}</p> : null}
+      <div className="score-fields">
+        <label>
+          得分（0–{node.weight / 100}，步长 {step / 100}）
+          <input name="score" inputMode="decimal" value={score} onChange={(e) => setScore(e.currentTarget.value)} disabled={locked} aria-invalid={Boolean(error)} />
+        </label>
+        <label className="grow">
+          扣分理由{belowFull ? '（必填）' : ''}
+          <textarea name="reason" rows={2} defaultValue={item.entry?.reason ?? ''} disabled={locked} maxLength={2000} />
+        </label>
+        <label className="grow">
+          备注（可选）
+          <textarea name="comment" rows={1} defaultValue={item.entry?.comment ?? ''} disabled={locked} maxLength={2000} />
+        </label>
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {!locked ? (
+        <p className="small muted">
+          {fetcher.state !== 'idle' ? '正在保存…' : saved ? `已保存（第 ${saved.versionNo} 版）` : item.entry ? `已保存（第 ${item.entry.versionNo} 版）` : '未评分'}{' '}
+          <button type="submit" className="link" disabled={fetcher.state !== 'idle'}>
+            保存
+          </button>
+        </p>
+      ) : null}
+    </fetcher.Form>
+  )
+}

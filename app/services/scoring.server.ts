@@ -1,0 +1,270 @@
+// Online scoring, first slice: the lead opens scoring on the frozen sheet; each certified expert
+// scores every leaf indicator (drafts saved as immutable versions, a stale save answers 409) and
+// submits, which locks their sheet. Consolidation, discussion and the panel opinion come next.
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Db, Tx } from '../../db/client.server'
+import { scoreEntries, scoreSubmissions, scoringRounds, sheetVersions } from '../../db/schema'
+import { suggestScore } from '../domain/indicators/rules'
+import { walkTree, type IndicatorNode } from '../domain/indicators/tree'
+import { hasErrors, validateTree } from '../domain/indicators/validate'
+import { parsePoints } from '../domain/money'
+import { can, type Actor } from '../domain/permissions'
+import { cleanText } from '../domain/text'
+import { isId, newId } from '../ids.server'
+import { appendAudit, auditActor } from '../models/audit.server'
+import { engagementResource } from '../models/engagement.server'
+import { currentSheet, parseTree } from '../models/framework.server'
+import { expertByUserId, findPanel, findPanelById, findSeat, isConflicted, listSeats } from '../models/panel.server'
+import { choice, isoDate, parseForm, type FieldErrors, type FormValues } from '../utils/form'
+import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
+import { currentFactsHash, panelGateProblems } from './panel-readiness.server'
+import { inTransaction } from './transaction.server'
+import { needsRecertification } from '../domain/experts/declaration'
+
+type Failure = { ok: false; status: 400 | 403 | 404 | 409; errors: FieldErrors; values?: FormValues }
+type Result<T> = { ok: true; value: T } | Failure
+
+const NOT_FOUND: Failure = { ok: false, status: 404, errors: { _form: '未找到该评分任务' } }
+
+export type RoundRow = typeof scoringRounds.$inferSelect
+
+export function findRound(db: Db | Tx, engagementId: string): RoundRow | undefined {
+  return db.select().from(scoringRounds).where(eq(scoringRounds.engagementId, engagementId)).get()
+}
+
+const startSchema = z.object({
+  aggregationRule: choice(['mean', 'trimmed', 'median'] as const, '请选择汇总规则'),
+  step: choice(['0.1', '0.5', '1'] as const, '请选择评分步长'),
+  softDeadline: z.preprocess((v) => (v === '' ? undefined : v), isoDate('建议完成日期').optional()),
+  hardDeadline: z.preprocess((v) => (v === '' ? undefined : v), isoDate('截止日期').optional()),
+})
+
+/**
+ * 开始评分: needs a ready panel; freezes the sheet if it is still a valid draft (the sheet is frozen
+ * when panel scoring starts), and opens the scoring phase on that version.
+ */
+export function startScoring(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date): Result<{ roundId: string }> {
+  const parsed = parseForm(startSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+  const { softDeadline, hardDeadline } = parsed.data
+  if (softDeadline && hardDeadline && hardDeadline < softDeadline) return { ok: false, status: 400, errors: { hardDeadline: '截止日期不能早于建议完成日期' } }
+  return inTransaction(db, (tx) => {
+    const e = engagementForViewer(tx, actor, engagementId)
+    if (!e) return NOT_FOUND
+    if (!can(actor, 'panel.manage', engagementResource(e))) return { ok: false, status: 403, errors: { _form: '无权开始评分' } }
+    if (findRound(tx, e.id)) return { ok: false, status: 409, errors: { _form: '评分已开始' } }
+    const sheet = currentSheet(tx, e.id)
+    if (!sheet) return { ok: false, status: 409, errors: { _form: '尚未建立评分表' } }
+    const problems = panelGateProblems(tx, e.id)
+    if (problems.length > 0) return { ok: false, status: 409, errors: { _form: `专家组尚未就绪：${problems.join('；')}` } }
+    const at = now.toISOString()
+    if (sheet.status === 'draft') {
+      if (hasErrors(validateTree(parseTree(sheet.treeJson)))) return { ok: false, status: 409, errors: { _form: '评分表校验未通过，请先修正后再开始评分' } }
+      tx.update(sheetVersions).set({ status: 'frozen', frozenAt: at, frozenBy: actor.userId, updatedAt: at, version: sql`${sheetVersions.version} + 1` }).where(eq(sheetVersions.id, sheet.id)).run()
+      appendAudit(tx, { actor: auditActor(actor), action: 'sheet.freeze', entity: 'sheet_version', entityId: sheet.id, after: { engagementId: e.id, versionNo: sheet.versionNo, cause: 'scoring.start' }, at: now })
+    }
+    const id = newId()
+    // Deadlines are the end of the named day, Beijing time.
+    const endOfDay = (d: string | undefined) => (d ? new Date(`${d}T23:59:59+08:00`).toISOString() : null)
+    tx.insert(scoringRounds)
+      .values({
+        id,
+        engagementId: e.id,
+        sheetVersionId: sheet.id,
+        phase: 'scoring',
+        stepHundredths: Math.round(Number(parsed.data.step) * 100),
+        softDeadline: endOfDay(softDeadline),
+        hardDeadline: endOfDay(hardDeadline),
+        aggregationRule: parsed.data.aggregationRule,
+        openedBy: actor.userId,
+        openedAt: at,
+        updatedAt: at,
+      })
+      .run()
+    appendAudit(tx, { actor: auditActor(actor), action: 'scoring.start', entity: 'engagement', entityId: e.id, after: { roundId: id, sheetVersionId: sheet.id, ...parsed.data }, at: now })
+    return { ok: true, value: { roundId: id } }
+  })
+}
+
+// ---- the expert's sheet ----------------------------------------------------------------------
+
+type Entry = typeof scoreEntries.$inferSelect
+
+/** The latest version of each indicator's score for one seat. */
+function latestEntries(db: Db | Tx, roundId: string, seatId: string): Map<string, Entry> {
+  const out = new Map<string, Entry>()
+  const rows = db
+    .select()
+    .from(scoreEntries)
+    .where(and(eq(scoreEntries.roundId, roundId), eq(scoreEntries.seatId, seatId)))
+    .orderBy(scoreEntries.code, scoreEntries.versionNo)
+    .all()
+  for (const r of rows) out.set(r.code, r)
+  return out
+}
+
+function submissionOf(db: Db | Tx, roundId: string, seatId: string) {
+  return db
+    .select()
+    .from(scoreSubmissions)
+    .where(and(eq(scoreSubmissions.roundId, roundId), eq(scoreSubmissions.seatId, seatId)))
+    .orderBy(desc(scoreSubmissions.submittedAt))
+    .get()
+}
+
+/**
+ * The seat, its round and sheet, if the actor is that seat's expert, accepted, certified against
+ * current facts and not conflicted; otherwise undefined (404).
+ */
+function scorerContext(db: Db | Tx, actor: Actor, seatId: string) {
+  if (actor.role !== 'expert' || !isId(seatId)) return undefined
+  const expert = expertByUserId(db, actor.userId)
+  const seat = findSeat(db, seatId)
+  if (!expert || !seat || seat.expertId !== expert.id || seat.status !== 'accepted') return undefined
+  const panel = findPanelById(db, seat.panelId)
+  if (!panel || isConflicted(db, expert.id, panel.engagementId)) return undefined
+  const round = findRound(db, panel.engagementId)
+  if (!round) return undefined
+  const view = listSeats(db, panel.id).find((s) => s.id === seat.id)
+  const certified = view?.factsHash && view.textVersion ? !needsRecertification({ textVersion: view.textVersion, factsHash: view.factsHash }, currentFactsHash(db, panel.engagementId, expert.id)) : false
+  if (!certified) return undefined
+  const sheet = db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!
+  return { expert, seat, panel, round, tree: parseTree(sheet.treeJson), sheetVersionNo: sheet.versionNo }
+}
+
+export type DeadlineState = 'open' | 'soft_passed' | 'closed'
+
+function deadlineState(round: RoundRow, now: Date): DeadlineState {
+  const at = now.toISOString()
+  if (round.hardDeadline && at > round.hardDeadline) return 'closed'
+  if (round.softDeadline && at > round.softDeadline) return 'soft_passed'
+  return 'open'
+}
+
+/** Whether the scoring round for this seat exists and the expert may open it (for the invitation page link). */
+export function hasScoringFor(db: Db, actor: Actor, seatId: string): boolean {
+  return scorerContext(db, actor, seatId) !== undefined
+}
+
+export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Date) {
+  const ctx = scorerContext(db, actor, seatId)
+  if (!ctx) return undefined
+  const entries = latestEntries(db, ctx.round.id, ctx.seat.id)
+  const leaves = walkTree(ctx.tree).filter(({ node }) => node.children.length === 0)
+  const submitted = submissionOf(db, ctx.round.id, ctx.seat.id)
+  return {
+    round: { phase: ctx.round.phase, step: ctx.round.stepHundredths, softDeadline: ctx.round.softDeadline, hardDeadline: ctx.round.hardDeadline, deadline: deadlineState(ctx.round, now) },
+    sheetVersionNo: ctx.sheetVersionNo,
+    submittedAt: submitted?.submittedAt ?? null,
+    items: leaves.map(({ node, path }) => {
+      const e = entries.get(node.code)
+      return { node, path: path.slice(0, -1).join(' › '), entry: e ? { score: e.score, reason: e.reason, comment: e.comment, versionNo: e.versionNo } : null, hint: suggestionHint(node) }
+    }),
+  }
+}
+
+/** Until fieldwork data is attached (a later issue), a rule can only suggest where it needs no inputs. */
+function suggestionHint(node: IndicatorNode): string | null {
+  if (!node.rule) return null
+  if (node.rule.type === 'element' && node.points.length > 0) {
+    const all = suggestScore(node.rule, node.weight, node.direction, { type: 'element', passed: node.points.map(() => true) })
+    return all.ok ? `各要点均满足时建议 ${all.score / 100} 分` : null
+  }
+  return null
+}
+
+const saveSchema = z.object({
+  code: z.string().min(1).max(20),
+  score: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().min(1, '请填写得分')),
+  reason: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().max(2000, '扣分理由不能超过 2000 个字符')),
+  comment: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().max(2000, '备注不能超过 2000 个字符')),
+  // The version of this indicator's score the page last saw (0: none yet).
+  seen: z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : Number.NaN), z.number({ invalid_type_error: '表单已过期，请刷新后重试' })),
+})
+
+/** Saves one indicator's score as a new version. Drafts may lack a reason; submitting needs it. */
+export function saveScore(db: Db, actor: Actor, seatId: string, fd: FormData, now: Date): Result<{ code: string; versionNo: number; score: number }> {
+  const parsed = parseForm(saveSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+  const input = parsed.data
+  return inTransaction(db, (tx) => {
+    const ctx = scorerContext(tx, actor, seatId)
+    if (!ctx) return NOT_FOUND
+    if (ctx.round.phase !== 'scoring') return { ok: false, status: 409, errors: { _form: '评分阶段已结束' } }
+    if (submissionOf(tx, ctx.round.id, ctx.seat.id)) return { ok: false, status: 409, errors: { _form: '评分表已提交，不能再修改' } }
+    if (deadlineState(ctx.round, now) === 'closed') return { ok: false, status: 409, errors: { _form: '已过截止时间，评分已关闭' } }
+    const node = walkTree(ctx.tree).find(({ node: n }) => n.code === input.code && n.children.length === 0)?.node
+    if (!node) return { ok: false, status: 400, errors: { _form: '未找到该指标' } }
+    const score = parsePoints(input.score)
+    const key = `score.${node.code}`
+    if (!score.ok) return { ok: false, status: 400, errors: { [key]: score.message } }
+    if (score.value > node.weight) return { ok: false, status: 400, errors: { [key]: `得分不能超过分值 ${node.weight / 100} 分` } }
+    if (score.value % ctx.round.stepHundredths !== 0) return { ok: false, status: 400, errors: { [key]: `得分须为 ${ctx.round.stepHundredths / 100} 分的整数倍` } }
+    const current = latestEntries(tx, ctx.round.id, ctx.seat.id).get(node.code)
+    if ((current?.versionNo ?? 0) !== input.seen) return { ok: false, status: 409, errors: { [key]: `${CONFLICT_MESSAGE}（该指标已在其他页面保存过）` } }
+    const versionNo = (current?.versionNo ?? 0) + 1
+    tx.insert(scoreEntries)
+      .values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, code: node.code, versionNo, score: score.value, reason: input.reason, comment: input.comment, createdBy: actor.userId, createdAt: now.toISOString() })
+      .run()
+    return { ok: true, value: { code: node.code, versionNo, score: score.value } }
+  })
+}
+
+/** Problems that block submitting, keyed by indicator code ('' for the sheet), in Chinese. */
+function submitProblems(items: { node: IndicatorNode; entry: { score: number; reason: string } | null }[]): { code: string; message: string }[] {
+  const out: { code: string; message: string }[] = []
+  for (const { node, entry } of items) {
+    if (!entry) out.push({ code: node.code, message: `「${node.name}」尚未评分` })
+    else if (entry.score < node.weight && entry.reason.trim() === '') out.push({ code: node.code, message: `「${node.name}」未得满分，须填写扣分理由` })
+  }
+  return out
+}
+
+/** 提交评分: every leaf scored, every deduction explained; locks the expert's sheet. */
+export function submitScores(db: Db, actor: Actor, seatId: string, now: Date): Result<{ late: boolean }> {
+  return inTransaction(db, (tx) => {
+    const ctx = scorerContext(tx, actor, seatId)
+    if (!ctx) return NOT_FOUND
+    if (ctx.round.phase !== 'scoring') return { ok: false, status: 409, errors: { _form: '评分阶段已结束' } }
+    if (submissionOf(tx, ctx.round.id, ctx.seat.id)) return { ok: false, status: 409, errors: { _form: '评分表已提交' } }
+    const state = deadlineState(ctx.round, now)
+    if (state === 'closed') return { ok: false, status: 409, errors: { _form: '已过截止时间，评分已关闭' } }
+    const entries = latestEntries(tx, ctx.round.id, ctx.seat.id)
+    const items = walkTree(ctx.tree)
+      .filter(({ node }) => node.children.length === 0)
+      .map(({ node }) => ({ node, entry: entries.get(node.code) ?? null }))
+    const problems = submitProblems(items)
+    if (problems.length > 0) return { ok: false, status: 400, errors: Object.fromEntries([['_form', `还有 ${problems.length} 处需要完成，不能提交`], ...problems.map((p) => [`score.${p.code}`, p.message])]) }
+    const late = state === 'soft_passed'
+    tx.insert(scoreSubmissions).values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, submittedAt: now.toISOString(), late }).run()
+    appendAudit(tx, {
+      actor: auditActor(actor),
+      action: 'scoring.submit',
+      entity: 'seat',
+      entityId: ctx.seat.id,
+      after: { engagementId: ctx.panel.engagementId, roundId: ctx.round.id, late, entries: Object.fromEntries([...entries].map(([code, e]) => [code, e.versionNo])) },
+      at: now,
+    })
+    return { ok: true, value: { late } }
+  })
+}
+
+/** Scoring progress for the lead: per accepted seat, how many indicators are scored and whether submitted. */
+export function scoringProgress(db: Db, engagementId: string) {
+  const round = findRound(db, engagementId)
+  const panel = findPanel(db, engagementId)
+  if (!round || !panel) return null
+  const sheet = db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!
+  const leaves = walkTree(parseTree(sheet.treeJson)).filter(({ node }) => node.children.length === 0).length
+  return {
+    round: { phase: round.phase, aggregationRule: round.aggregationRule, softDeadline: round.softDeadline, hardDeadline: round.hardDeadline, sheetVersionNo: sheet.versionNo },
+    leaves,
+    seats: listSeats(db, panel.id)
+      .filter((s) => s.status === 'accepted')
+      .map((s) => {
+        const submission = submissionOf(db, round.id, s.id)
+        return { seatId: s.id, expertName: s.expertName, scored: latestEntries(db, round.id, s.id).size, submittedAt: submission?.submittedAt ?? null, late: submission?.late ?? false }
+      }),
+  }
+}

@@ -1,0 +1,130 @@
+// Online scoring, first slice, on a real database: opening scoring freezes the sheet; experts save
+// immutable score versions (a stale save is a 409), submit only a complete, explained sheet, and
+// are then locked; nobody else reaches their sheet.
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Db } from '../db/client.server'
+import { auditLog, frameworks, frameworkVersions, scoreEntries, sheetVersions } from '../db/schema'
+import { walkTree } from '../app/domain/indicators/tree'
+import { addConflict, certify } from '../app/services/panel.server'
+import { startSheet } from '../app/services/sheet.server'
+import { expertScoringPage, saveScore, scoringProgress, startScoring, submitScores } from '../app/services/scoring.server'
+import { form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
+import { makeDemoDb, type TempDb } from './helpers/temp-db'
+
+let temp: TempDb
+let db: Db
+let panel: ReadyPanel
+let clock = new Date('2026-06-01T01:00:00.000Z').getTime()
+const tick = (ms = 60_000) => new Date((clock += ms))
+
+beforeAll(async () => {
+  temp = await makeDemoDb(new Date(clock))
+  db = temp.db
+  panel = await readyPanel(db, { engagementName: '2025年滨江区基本公共卫生服务项目绩效运行监控', leadUsername: 'mingjian.zhao', size: 3, at: new Date(clock) })
+})
+afterAll(() => temp?.cleanup())
+
+const leafCodes = () => {
+  const page = expertScoringPage(db, panel.seats[0]!.actor, panel.seats[0]!.seatId, new Date(clock))!
+  return page.items.map((i) => ({ code: i.node.code, weight: i.node.weight }))
+}
+
+describe('opening scoring', () => {
+  test('needs a sheet; opening it freezes a valid draft and fixes the version scored', () => {
+    const none = startScoring(db, panel.lead, panel.engagementId, form({ aggregationRule: 'trimmed', step: '0.5' }), tick())
+    expect(none.ok ? null : none.errors._form).toBe('尚未建立评分表')
+    const cy2020 = db.select({ id: frameworkVersions.id }).from(frameworkVersions).innerJoin(frameworks, eq(frameworks.id, frameworkVersions.frameworkId)).where(eq(frameworks.libraryCode, 'cy2020-project')).get()!
+    expect(startSheet(db, panel.lead, panel.engagementId, form({ frameworkVersionId: cy2020.id }), tick()).ok).toBe(true)
+    expect(expertScoringPage(db, panel.seats[0]!.actor, panel.seats[0]!.seatId, new Date(clock))).toBeUndefined()
+    const bad = startScoring(db, panel.lead, panel.engagementId, form({ aggregationRule: 'vote', step: '0.3', softDeadline: '2026-06-30', hardDeadline: '2026-06-20' }), tick())
+    expect(bad.ok ? null : Object.keys(bad.errors).sort()).toEqual(['aggregationRule', 'step'])
+    // The sheet is part of what the experts certified: a new sheet means certifying again.
+    const stale = startScoring(db, panel.lead, panel.engagementId, form({ aggregationRule: 'mean', step: '0.5' }), tick())
+    expect(stale.ok ? null : stale.errors._form).toMatch(/尚未签署回避与保密承诺/)
+    for (const s of panel.seats) expect(certify(db, s.actor, s.seatId, form({ agree: 'on' }), '127.0.0.1', tick()).ok).toBe(true)
+    const opened = startScoring(db, panel.lead, panel.engagementId, form({ aggregationRule: 'mean', step: '0.5', softDeadline: '2026-06-05', hardDeadline: '2026-06-10' }), tick())
+    expect(opened).toMatchObject({ ok: true })
+    expect(db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, panel.engagementId)).get()?.status).toBe('frozen')
+    expect(startScoring(db, panel.lead, panel.engagementId, form({ aggregationRule: 'mean', step: '0.5' }), tick())).toMatchObject({ ok: false, status: 409 })
+  })
+})
+
+describe('an expert’s sheet', () => {
+  test('a score above the weight, off the step, or not a number is refused beside the field; nothing saved', () => {
+    const s = panel.seats[0]!
+    const [first] = leafCodes()
+    for (const [score, message] of [
+      [String(first!.weight / 100 + 1), '得分不能超过分值'],
+      ['1.3', '的整数倍'],
+      ['abc', '分值须为不小于 0 的数字'],
+    ] as const) {
+      const r = saveScore(db, s.actor, s.seatId, form({ code: first!.code, score, reason: '', comment: '', seen: '0' }), tick())
+      expect(r.ok ? null : r.errors[`score.${first!.code}`]).toContain(message)
+    }
+    expect(db.select().from(scoreEntries).all()).toHaveLength(0)
+  })
+
+  test('each save is a new immutable version; a stale page gets a 409, not an overwrite', () => {
+    const s = panel.seats[0]!
+    const [first] = leafCodes()
+    const v1 = saveScore(db, s.actor, s.seatId, form({ code: first!.code, score: '2', reason: '论证材料不全', comment: '', seen: '0' }), tick())
+    expect(v1).toMatchObject({ ok: true, value: { versionNo: 1, score: 200 } })
+    const v2 = saveScore(db, s.actor, s.seatId, form({ code: first!.code, score: '2.5', reason: '论证材料基本齐全', comment: '', seen: '1' }), tick())
+    expect(v2).toMatchObject({ ok: true, value: { versionNo: 2 } })
+    const stale = saveScore(db, s.actor, s.seatId, form({ code: first!.code, score: '3', reason: '', comment: '', seen: '1' }), tick())
+    expect(stale).toMatchObject({ ok: false, status: 409 })
+    expect(db.select().from(scoreEntries).where(eq(scoreEntries.code, first!.code)).all().map((e) => e.score)).toEqual([200, 250])
+    expect(() => db.update(scoreEntries).set({ score: 0 }).run()).toThrow(/append-only/)
+  })
+
+  test('nobody else reaches the sheet: another expert, the lead, or the expert once conflicted', () => {
+    const [a, b] = panel.seats
+    expect(expertScoringPage(db, b!.actor, a!.seatId, new Date(clock))).toBeUndefined()
+    expect(saveScore(db, b!.actor, a!.seatId, form({ code: leafCodes()[0]!.code, score: '1', reason: 'x', comment: '', seen: '0' }), tick())).toMatchObject({ ok: false, status: 404 })
+    expect(expertScoringPage(db, panel.lead, a!.seatId, new Date(clock))).toBeUndefined()
+    // Only the expert's own entries are in their page.
+    expect(expertScoringPage(db, b!.actor, b!.seatId, new Date(clock))!.items.every((i) => i.entry === null)).toBe(true)
+  })
+
+  test('submitting needs every indicator scored and every deduction explained; then the sheet locks', () => {
+    const s = panel.seats[0]!
+    const incomplete = submitScores(db, s.actor, s.seatId, tick())
+    expect(incomplete.ok ? null : incomplete.errors._form).toMatch(/^还有 \d+ 处需要完成，不能提交$/)
+    const codes = leafCodes()
+    for (const { code, weight } of codes.slice(1)) {
+      const seen = String(expertScoringPage(db, s.actor, s.seatId, new Date(clock))!.items.find((i) => i.node.code === code)!.entry?.versionNo ?? 0)
+      expect(saveScore(db, s.actor, s.seatId, form({ code, score: String(weight / 100 - 0.5), reason: '', comment: '', seen }), tick()).ok).toBe(true)
+    }
+    const unexplained = submitScores(db, s.actor, s.seatId, tick())
+    expect(unexplained.ok ? null : unexplained.errors[`score.${codes[1]!.code}`]).toMatch(/未得满分，须填写扣分理由/)
+    for (const { code, weight } of codes.slice(1)) {
+      const seen = String(expertScoringPage(db, s.actor, s.seatId, new Date(clock))!.items.find((i) => i.node.code === code)!.entry!.versionNo)
+      saveScore(db, s.actor, s.seatId, form({ code, score: String(weight / 100 - 0.5), reason: '佐证材料不足以支撑满分', comment: '', seen }), tick())
+    }
+    expect(submitScores(db, s.actor, s.seatId, tick())).toMatchObject({ ok: true, value: { late: false } })
+    expect(expertScoringPage(db, s.actor, s.seatId, new Date(clock))!.submittedAt).not.toBeNull()
+    expect(saveScore(db, s.actor, s.seatId, form({ code: codes[0]!.code, score: '1', reason: 'x', comment: '', seen: '2' }), tick())).toMatchObject({ ok: false, status: 409 })
+    expect(db.select().from(auditLog).all().some((r) => r.action === 'scoring.submit')).toBe(true)
+    const progress = scoringProgress(db, panel.engagementId)!
+    expect(progress.seats.find((x) => x.seatId === s.seatId)).toMatchObject({ scored: codes.length })
+    expect(walkTree(JSON.parse(db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, panel.engagementId)).get()!.treeJson)).length).toBeGreaterThan(codes.length)
+  })
+
+  test('after the soft deadline a submission is marked late; after the hard deadline scoring is closed', () => {
+    const [, b, c] = panel.seats
+    clock = new Date('2026-06-07T00:00:00.000Z').getTime()
+    for (const { code, weight } of leafCodes()) {
+      expect(saveScore(db, b!.actor, b!.seatId, form({ code, score: String(weight / 100), reason: '', comment: '', seen: '0' }), tick()).ok).toBe(true)
+    }
+    expect(submitScores(db, b!.actor, b!.seatId, tick())).toMatchObject({ ok: true, value: { late: true } })
+    clock = new Date('2026-06-11T00:00:00.000Z').getTime()
+    expect(saveScore(db, c!.actor, c!.seatId, form({ code: leafCodes()[0]!.code, score: '1', reason: 'x', comment: '', seen: '0' }), tick())).toMatchObject({ ok: false, status: 409 })
+  })
+
+  test('a conflict set on a scorer closes their sheet to them', () => {
+    const c = panel.seats[2]!
+    expect(addConflict(db, panel.lead, panel.engagementId, form({ expertId: c.expertId, type: 'relative', note: '配偶在被评价单位任职' }), tick()).ok).toBe(true)
+    expect(expertScoringPage(db, c.actor, c.seatId, new Date(clock))).toBeUndefined()
+  })
+})
