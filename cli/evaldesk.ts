@@ -22,9 +22,10 @@ import { command as frameworkValidate } from './commands/framework-validate'
 import { command as frameworkImport } from './commands/framework-import'
 import { command as frameworkExport } from './commands/framework-export'
 import { command as drawReplay } from './commands/draw-replay'
+import { command as consolidate } from './commands/consolidate'
 import { command as expertImport } from './commands/expert-import'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay]
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {

@@ -8,7 +8,7 @@ import { auditLog, frameworks, frameworkVersions, scoreEntries, sheetVersions } 
 import { walkTree } from '../app/domain/indicators/tree'
 import { addConflict, certify } from '../app/services/panel.server'
 import { startSheet } from '../app/services/sheet.server'
-import { expertScoringPage, saveScore, scoringProgress, startScoring, submitScores } from '../app/services/scoring.server'
+import { consolidationOf, expertScoringPage, saveScore, scoringProgress, startScoring, submitScores } from '../app/services/scoring.server'
 import { form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
 import { makeDemoDb, type TempDb } from './helpers/temp-db'
 
@@ -120,6 +120,22 @@ describe('an expert’s sheet', () => {
     expect(submitScores(db, b!.actor, b!.seatId, tick())).toMatchObject({ ok: true, value: { late: true } })
     clock = new Date('2026-06-11T00:00:00.000Z').getTime()
     expect(saveScore(db, c!.actor, c!.seatId, form({ code: leafCodes()[0]!.code, score: '1', reason: 'x', comment: '', seen: '0' }), tick())).toMatchObject({ ok: false, status: 409 })
+  })
+
+  test('consolidation counts submitted sheets only, under the declared rule or another', () => {
+    const result = consolidationOf(db, panel.engagementId)!
+    expect(result.rule).toBe('mean')
+    expect(result.experts.map((x) => x.key)).toEqual(['专家A', '专家B'])
+    const c = result.consolidation!
+    // Expert A: the first leaf 2.5, every other leaf its weight − 0.5; expert B: every leaf full.
+    const leaves = leafCodes()
+    const expertA = 250 + leaves.slice(1).reduce((n, l) => n + l.weight - 50, 0)
+    const expertB = leaves.reduce((n, l) => n + l.weight, 0)
+    expect(c.total).toBeGreaterThanOrEqual(Math.min(expertA, expertB) - leaves.length)
+    expect(c.total).toBeLessThanOrEqual(Math.max(expertA, expertB) + leaves.length)
+    expect(c.leaves.find((l) => l.code === leaves[0]!.code)?.expertScores).toEqual({ 专家A: 250, 专家B: leaves[0]!.weight })
+    expect(consolidationOf(db, panel.engagementId, 'median')!.rule).toBe('median')
+    expect(result.sensitivity?.byRule.map((r) => r.rule)).toEqual(['mean', 'trimmed', 'median'])
   })
 
   test('a conflict set on a scorer closes their sheet to them', () => {

@@ -6,6 +6,10 @@ import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
 import { scoreEntries, scoreSubmissions, scoringRounds, sheetVersions } from '../../db/schema'
 import { suggestScore } from '../domain/indicators/rules'
+import { consolidate, type AggregationRule, type ScoreCell } from '../domain/scoring/aggregate'
+import { agreementSummary } from '../domain/scoring/agreement'
+import { divergenceFlags } from '../domain/scoring/divergence'
+import { sensitivity } from '../domain/scoring/sensitivity'
 import { walkTree, type IndicatorNode } from '../domain/indicators/tree'
 import { hasErrors, validateTree } from '../domain/indicators/validate'
 import { parsePoints } from '../domain/money'
@@ -266,5 +270,40 @@ export function scoringProgress(db: Db, engagementId: string) {
         const submission = submissionOf(db, round.id, s.id)
         return { seatId: s.id, expertName: s.expertName, scored: latestEntries(db, round.id, s.id).size, submittedAt: submission?.submittedAt ?? null, late: submission?.late ?? false }
       }),
+  }
+}
+
+// ---- consolidation (read-only, for the lead and the command line) ------------------------------
+
+/** 专家A, 专家B … by seat order: stable within an engagement, and no names. */
+function pseudonym(index: number): string {
+  return `专家${String.fromCharCode(65 + (index % 26))}${index >= 26 ? Math.floor(index / 26) : ''}`
+}
+
+/**
+ * Consolidates the submitted sheets under the round's rule (or another, to compare): per-indicator
+ * results, subtotals, total and grade, divergence flags, agreement statistics and sensitivity.
+ * Only submitted sheets count. Experts appear as pseudonyms; the map to seats is returned apart.
+ */
+export function consolidationOf(db: Db | Tx, engagementId: string, rule?: AggregationRule) {
+  const round = findRound(db, engagementId)
+  const panel = findPanel(db, engagementId)
+  if (!round || !panel) return null
+  const sheet = db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!
+  const tree = parseTree(sheet.treeJson)
+  const submitted = listSeats(db, panel.id).filter((s) => s.status === 'accepted' && submissionOf(db, round.id, s.id))
+  const experts = submitted.map((s, i) => ({ key: pseudonym(i), seatId: s.id, name: s.expertName }))
+  const cells: ScoreCell[] = experts.flatMap((x) => [...latestEntries(db, round.id, x.seatId).values()].map((e) => ({ expertKey: x.key, code: e.code, score: e.score })))
+  const chosen = rule ?? round.aggregationRule
+  if (experts.length === 0) return { round, rule: chosen, experts, consolidation: null, divergence: [], agreement: null, sensitivity: null }
+  const consolidation = consolidate(tree, cells, chosen)
+  return {
+    round,
+    rule: chosen,
+    experts,
+    consolidation,
+    divergence: divergenceFlags(consolidation.leaves),
+    agreement: agreementSummary(tree, cells),
+    sensitivity: sensitivity(tree, cells, chosen),
   }
 }
