@@ -8,8 +8,8 @@ import { auditLog, frameworks, frameworkVersions, scoreEntries, sheetVersions } 
 import { walkTree } from '../app/domain/indicators/tree'
 import { addConflict, certify } from '../app/services/panel.server'
 import { startSheet } from '../app/services/sheet.server'
-import { consolidationOf, expertScoringPage, saveScore, scoringProgress, startScoring, submitScores } from '../app/services/scoring.server'
-import { form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
+import { consolidationOf, consolidationPage, expertScoringPage, saveScore, scoringProgress, startScoring, submitScores } from '../app/services/scoring.server'
+import { actorOf, form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
 import { makeDemoDb, type TempDb } from './helpers/temp-db'
 
 let temp: TempDb
@@ -136,6 +136,11 @@ describe('an expert’s sheet', () => {
     expect(c.leaves.find((l) => l.code === leaves[0]!.code)?.expertScores).toEqual({ 专家A: 250, 专家B: leaves[0]!.weight })
     expect(consolidationOf(db, panel.engagementId, 'median')!.rule).toBe('median')
     expect(result.sensitivity?.byRule.map((r) => r.rule)).toEqual(['mean', 'trimmed', 'median'])
+    // Per-expert scores are the lead's (and the agency admin's) while scoring runs: not a team member's, not the bureau's.
+    expect(consolidationPage(db, panel.lead, panel.engagementId, undefined)).toBeDefined()
+    expect(consolidationPage(db, actorOf(db, 'mingjian.admin'), panel.engagementId, undefined)).toBeDefined()
+    expect(consolidationPage(db, actorOf(db, 'mingjian.li'), panel.engagementId, undefined)).toBeUndefined()
+    expect(consolidationPage(db, actorOf(db, 'binjiang.finance'), panel.engagementId, undefined)).toBeUndefined()
   })
 
   test('a conflict set on a scorer closes their sheet to them', () => {

@@ -397,6 +397,7 @@ export default function PanelPage() {
       {d.scoring ? (
         <div className="card" data-testid="scoring-progress">
           <h2>评分进度</h2>
+          <Link to={`/engagements/${d.engagement.id}/scores`}>查看评分汇总 →</Link>
           <p className="muted small">
             评分表第 {d.scoring.round.sheetVersionNo} 版（已冻结）· 共 {d.scoring.leaves} 项 · 汇总规则：
             {{ mean: '算术平均', trimmed: '去掉最高最低分后平均', median: '中位数' }[d.scoring.round.aggregationRule]}

@@ -307,3 +307,15 @@ export function consolidationOf(db: Db | Tx, engagementId: string, rule?: Aggreg
     sensitivity: sensitivity(tree, cells, chosen),
   }
 }
+
+/**
+ * The consolidation page: per-expert scores are the project lead's (and the agency admin's) to see
+ * while scoring runs (issue 5: nobody else sees them before the discussion phase).
+ */
+export function consolidationPage(db: Db, actor: Actor, engagementId: string, rule: AggregationRule | undefined) {
+  const e = engagementForViewer(db, actor, engagementId)
+  if (!e || !can(actor, 'panel.manage', engagementResource(e))) return undefined
+  if (actor.userId !== e.leadUserId && actor.role !== 'agency_admin') return undefined
+  const result = consolidationOf(db, e.id, rule)
+  return result ? { engagement: { id: e.id, name: e.name }, ...result } : { engagement: { id: e.id, name: e.name }, round: null }
+}

@@ -161,6 +161,9 @@ test('compose, draw, a decline calls the reserve, experts certify, the draw repl
     )
     await lead.reload()
     await expect(lead.locator('[data-testid=scoring-progress]').innerText()).resolves.toContain(`1 / `)
+    // Nothing is consolidated before a sheet is submitted.
+    await lead.click('a:has-text("查看评分汇总")')
+    await lead.waitForSelector('text=尚无专家提交评分')
     expect(clientErrors).toEqual([])
   } finally {
     await context.close()

@@ -1,0 +1,208 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { getDb } from '../../db/client.server'
+import { notFound, requireUser } from '~/auth/require.server'
+import { pointsText } from '~/domain/indicators/rules'
+import { AGGREGATION_RULES, type AggregationRule } from '~/domain/scoring/aggregate'
+import { AGREEMENT_EXPLANATIONS } from '~/domain/scoring/agreement'
+import { consolidationPage } from '~/services/scoring.server'
+
+export const meta: MetaFunction = () => [{ title: '评分汇总 · EvalDesk' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor } = await requireUser(request)
+  const raw = new URL(request.url).searchParams.get('rule')
+  const rule = AGGREGATION_RULES.some((r) => r.code === raw) ? (raw as AggregationRule) : undefined
+  const page = consolidationPage(getDb(), actor, params.id ?? '', rule)
+  if (!page) throw notFound()
+  if (!page.round) return { engagement: page.engagement, started: false as const }
+  return {
+    engagement: page.engagement,
+    started: true as const,
+    rule: page.rule,
+    declaredRule: page.round.aggregationRule,
+    experts: page.experts.map((x) => x.key),
+    consolidation: page.consolidation,
+    divergence: page.divergence,
+    agreement: page.agreement,
+    sensitivity: page.sensitivity,
+  }
+}
+
+const ruleLabel = (code: string) => AGGREGATION_RULES.find((r) => r.code === code)?.label ?? code
+const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits))
+
+export default function ScoresPage() {
+  const d = useLoaderData<typeof loader>()
+  if (!d.started)
+    return (
+      <section>
+        <p>
+          <Link to={`/engagements/${d.engagement.id}/panel`}>← 专家组</Link>
+        </p>
+        <p className="muted">评分尚未开始。</p>
+      </section>
+    )
+  const c = d.consolidation
+  const maxDeviation = Math.max(0.01, ...(d.agreement?.deviations.map((x) => x.meanAbsDeviation) ?? [0]))
+  return (
+    <section data-testid="scores-page">
+      <p>
+        <Link to={`/engagements/${d.engagement.id}/panel`}>← 专家组</Link>
+      </p>
+      <h1>评分汇总 · {d.engagement.name}</h1>
+      <p className="muted">
+        仅统计已提交的评分表（{d.experts.length} 位：{d.experts.join('、') || '暂无'}）。项目设定的汇总规则：{ruleLabel(d.declaredRule)}。专家以代号显示。
+      </p>
+      <Form method="get" className="inline-form">
+        <label>
+          按规则试算
+          <select name="rule" defaultValue={d.rule}>
+            {AGGREGATION_RULES.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <button type="submit">查看</button>
+      </Form>
+      {!c ? (
+        <p className="muted">尚无专家提交评分。</p>
+      ) : (
+        <>
+          <p className="notice" data-testid="total">
+            总分 <strong>{pointsText(c.total)}</strong> 分，得分率 {(c.rate * 100).toFixed(2)}%，等级 <strong>{c.grade.label}</strong>（{ruleLabel(d.rule)}）
+          </p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>指标</th>
+                  <th>分值</th>
+                  {d.experts.map((k) => (
+                    <th key={k}>{k}</th>
+                  ))}
+                  <th>汇总得分</th>
+                  <th>得分率</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.leaves.map((l) => (
+                  <tr key={l.code} className={d.divergence.some((x) => x.code === l.code) ? 'has-error' : undefined}>
+                    <td>
+                      {l.code} {l.name}
+                    </td>
+                    <td className="num">{pointsText(l.weight)}</td>
+                    {d.experts.map((k) => (
+                      <td key={k} className="num">
+                        {l.expertScores[k] === undefined ? '—' : pointsText(l.expertScores[k]!)}
+                      </td>
+                    ))}
+                    <td className="num">
+                      <strong>{pointsText(l.score)}</strong>
+                    </td>
+                    <td className="num">{(l.rate * 100).toFixed(1)}%</td>
+                  </tr>
+                ))}
+                {c.subtotals
+                  .filter((s) => s.level === 1)
+                  .map((s) => (
+                    <tr key={s.code}>
+                      <td colSpan={2 + d.experts.length}>小计：{s.name}</td>
+                      <td className="num">{pointsText(s.score)}</td>
+                      <td className="num">/ {pointsText(s.weight)}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="detail-grid">
+            <div className="card">
+              <h2>评分分歧（极差超过分值的 25%）</h2>
+              {d.divergence.length === 0 ? (
+                <p className="muted">没有分歧较大的指标。</p>
+              ) : (
+                <ul>
+                  {d.divergence.map((x) => (
+                    <li key={x.code}>
+                      {x.code} {x.name}：极差 {pointsText(x.spread)} 分（阈值 {pointsText(x.threshold)}），最低 {x.low.join('、')}，最高 {x.high.join('、')}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+            <div className="card" data-testid="agreement">
+              <h2>专家一致性（仅供参考，不影响结果）</h2>
+              <dl className="facts">
+                <dt>Kendall W</dt>
+                <dd>
+                  {fixed(d.agreement?.kendallW?.w)} <p className="muted small">{AGREEMENT_EXPLANATIONS.kendallW}</p>
+                </dd>
+                <dt>ICC(2,1)</dt>
+                <dd>
+                  {fixed(d.agreement?.icc?.icc21)} <p className="muted small">{AGREEMENT_EXPLANATIONS.icc21}</p>
+                </dd>
+                <dt>ICC(2,k)</dt>
+                <dd>
+                  {fixed(d.agreement?.icc?.icc2k)} <p className="muted small">{AGREEMENT_EXPLANATIONS.icc2k}</p>
+                </dd>
+              </dl>
+              <p className="muted small">{AGREEMENT_EXPLANATIONS.deviation}</p>
+              <svg width="100%" viewBox={`0 0 300 ${Math.max(1, d.agreement?.deviations.length ?? 0) * 22}`} role="img" aria-label="各专家与其他专家平均的偏离">
+                {(d.agreement?.deviations ?? []).map((x, i) => (
+                  <g key={x.expertKey} transform={`translate(0 ${i * 22})`}>
+                    <text x="0" y="15" fontSize="12">
+                      {x.expertKey}
+                    </text>
+                    <rect x="60" y="4" height="14" width={(200 * x.meanAbsDeviation) / maxDeviation} fill={d.agreement?.flat.includes(x.expertKey) ? '#c53030' : '#2b6cb0'} />
+                    <text x={66 + (200 * x.meanAbsDeviation) / maxDeviation} y="15" fontSize="11">
+                      {(x.meanAbsDeviation * 100).toFixed(1)}%
+                    </text>
+                  </g>
+                ))}
+              </svg>
+              {d.agreement?.flat.length ? <p className="warning small">评分几乎无差别：{d.agreement.flat.join('、')}。{AGREEMENT_EXPLANATIONS.flat}</p> : null}
+            </div>
+          </div>
+          {d.sensitivity ? (
+            <div className="card" data-testid="sensitivity">
+              <h2>敏感性：等级是否会变化</h2>
+              <table>
+                <thead>
+                  <tr>
+                    <th>情形</th>
+                    <th>总分</th>
+                    <th>等级</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.sensitivity.leaveOneOut.map((x) => (
+                    <tr key={x.expertKey} className={x.gradeChanges ? 'has-error' : undefined}>
+                      <td>去掉 {x.expertKey}</td>
+                      <td className="num">{pointsText(x.total)}</td>
+                      <td>
+                        {x.grade}
+                        {x.gradeChanges ? '（等级变化）' : ''}
+                      </td>
+                    </tr>
+                  ))}
+                  {d.sensitivity.byRule.map((x) => (
+                    <tr key={x.rule} className={x.gradeChanges ? 'has-error' : undefined}>
+                      <td>{ruleLabel(x.rule)}</td>
+                      <td className="num">{pointsText(x.total)}</td>
+                      <td>
+                        {x.grade}
+                        {x.gradeChanges ? '（等级变化）' : ''}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  )
+}
