@@ -4,11 +4,11 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
-import { auditLog, frameworks, frameworkVersions, scoreEntries, sheetVersions } from '../db/schema'
+import { auditLog, frameworks, frameworkVersions, scoreEntries, scoringRounds, sheetVersions } from '../db/schema'
 import { walkTree } from '../app/domain/indicators/tree'
-import { addConflict, certify } from '../app/services/panel.server'
+import { addConflict, certify, withdrawSeat } from '../app/services/panel.server'
 import { startSheet } from '../app/services/sheet.server'
-import { consolidationOf, consolidationPage, expertScoringPage, saveScore, scoringProgress, startScoring, submitScores } from '../app/services/scoring.server'
+import { consolidationOf, consolidationPage, expertScoringPage, saveScore, scoringProgress, setScoringPhase, startScoring, submitScores } from '../app/services/scoring.server'
 import { actorOf, form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
 import { makeDemoDb, type TempDb } from './helpers/temp-db'
 
@@ -147,5 +147,34 @@ describe('an expert’s sheet', () => {
     const c = panel.seats[2]!
     expect(addConflict(db, panel.lead, panel.engagementId, form({ expertId: c.expertId, type: 'relative', note: '配偶在被评价单位任职' }), tick()).ok).toBe(true)
     expect(expertScoringPage(db, c.actor, c.seatId, new Date(clock))).toBeUndefined()
+  })
+})
+
+describe('discussion', () => {
+  test('opens only when every seated expert has submitted; submitted experts rescore with a reason; closing ends it', () => {
+    const round = () => db.select().from(scoringRounds).where(eq(scoringRounds.engagementId, panel.engagementId)).get()!
+    const phase = (to: string) => setScoringPhase(db, panel.lead, panel.engagementId, form({ to, version: String(round().version) }), tick())
+    // The third expert, now conflicted, has not submitted: the discussion waits for their seat to be settled.
+    const blocked = phase('discussion')
+    expect(blocked.ok ? null : blocked.errors._form).toMatch(/还有 1 位专家未提交评分/)
+    expect(setScoringPhase(db, actorOf(db, 'mingjian.li'), panel.engagementId, form({ to: 'discussion', version: String(round().version) }), tick())).toMatchObject({ ok: false, status: 403 })
+    expect(withdrawSeat(db, panel.lead, panel.engagementId, form({ seatId: panel.seats[2]!.seatId, reason: '发现近亲属任职，依规回避' }), tick()).ok).toBe(true)
+    expect(phase('discussion')).toMatchObject({ ok: true, value: { phase: 'discussion' } })
+
+    const a = panel.seats[0]!
+    const first = leafCodes()[0]!
+    const seen = String(expertScoringPage(db, a.actor, a.seatId, new Date(clock))!.items[0]!.entry!.versionNo)
+    const noReason = saveScore(db, a.actor, a.seatId, form({ code: first.code, score: '3', reason: '讨论后调整', comment: '', rescoreReason: '', seen }), tick())
+    expect(noReason.ok ? null : noReason.errors[`rescoreReason.${first.code}`]).toBe('重评须填写理由')
+    const rescored = saveScore(db, a.actor, a.seatId, form({ code: first.code, score: '3', reason: '', comment: '', rescoreReason: '经讨论，立项依据材料已补充', seen }), tick())
+    expect(rescored).toMatchObject({ ok: true, value: { score: 300 } })
+    expect(db.select().from(auditLog).all().some((r) => r.action === 'scoring.rescore' && r.afterJson?.includes('经讨论'))).toBe(true)
+    const history = consolidationPage(db, panel.lead, panel.engagementId, undefined)!
+    expect('history' in history && history.history.some((h) => h.code === first.code && h.after === 300 && h.rescoreReason === '经讨论，立项依据材料已补充')).toBe(true)
+
+    expect(phase('closed')).toMatchObject({ ok: true })
+    const late = saveScore(db, a.actor, a.seatId, form({ code: first.code, score: '2', reason: 'x', comment: '', rescoreReason: '再议', seen: String(Number(seen) + 1) }), tick())
+    expect(late).toMatchObject({ ok: false, status: 409 })
+    expect(phase('closed')).toMatchObject({ ok: false, status: 409 })
   })
 })

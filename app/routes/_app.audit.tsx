@@ -70,6 +70,8 @@ const ACTION_LABELS: Record<string, string> = {
   'fee_rates.update': '修改专家咨询费标准',
   'scoring.start': '开始在线评分',
   'scoring.submit': '专家提交评分',
+  'scoring.rescore': '专家重评',
+  'scoring.phase': '推进评分阶段',
   'expert.create': '新增专家',
   'expert.update': '修改专家信息',
   'expert.status': '变更专家状态',

@@ -27,7 +27,7 @@ import {
   withdrawSeat,
 } from '~/services/panel.server'
 import { formatDateTime } from '~/utils/datetime'
-import { scoringProgress, startScoring } from '~/services/scoring.server'
+import { scoringProgress, setScoringPhase, startScoring } from '~/services/scoring.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `专家组 · ${data?.engagement.name ?? '评价项目'} · EvalDesk` }]
 
@@ -105,6 +105,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return drawVacancy(db, actor, e.id, fd, at)
       case 'start-scoring':
         return startScoring(db, actor, e.id, fd, at)
+      case 'phase':
+        return setScoringPhase(db, actor, e.id, fd, at)
       case 'invite-link':
         return createInviteLink(db, actor, e.id, fd, at)
       default:
@@ -396,8 +398,19 @@ export default function PanelPage() {
 
       {d.scoring ? (
         <div className="card" data-testid="scoring-progress">
-          <h2>评分进度</h2>
+          <h2>评分进度 · {{ scoring: '独立评分', discussion: '讨论', closed: '已结束' }[d.scoring.round.phase]}</h2>
           <Link to={`/engagements/${d.engagement.id}/scores`}>查看评分汇总 →</Link>
+          {d.mayManage && d.scoring.round.phase !== 'closed' ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="phase" />
+              <input type="hidden" name="version" value={d.scoring.round.version} />
+              <input type="hidden" name="to" value={d.scoring.round.phase === 'scoring' ? 'discussion' : 'closed'} />
+              <button type="submit" disabled={busy}>
+                {d.scoring.round.phase === 'scoring' ? '进入讨论阶段' : '结束评分'}
+              </button>
+              <FormError error={errorsFor('phase')._form} />
+            </Form>
+          ) : null}
           <p className="muted small">
             评分表第 {d.scoring.round.sheetVersionNo} 版（已冻结）· 共 {d.scoring.leaves} 项 · 汇总规则：
             {{ mean: '算术平均', trimmed: '去掉最高最低分后平均', median: '中位数' }[d.scoring.round.aggregationRule]}

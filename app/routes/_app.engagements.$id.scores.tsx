@@ -6,6 +6,7 @@ import { pointsText } from '~/domain/indicators/rules'
 import { AGGREGATION_RULES, type AggregationRule } from '~/domain/scoring/aggregate'
 import { AGREEMENT_EXPLANATIONS } from '~/domain/scoring/agreement'
 import { consolidationPage } from '~/services/scoring.server'
+import { formatDateTime } from '~/utils/datetime'
 
 export const meta: MetaFunction = () => [{ title: '评分汇总 · EvalDesk' }]
 
@@ -26,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     divergence: page.divergence,
     agreement: page.agreement,
     sensitivity: page.sensitivity,
+    history: page.history,
   }
 }
 
@@ -164,6 +166,37 @@ export default function ScoresPage() {
               </svg>
               {d.agreement?.flat.length ? <p className="warning small">评分几乎无差别：{d.agreement.flat.join('、')}。{AGREEMENT_EXPLANATIONS.flat}</p> : null}
             </div>
+          </div>
+          <div className="card" data-testid="score-history">
+            <h2>评分修改记录</h2>
+            {d.history.length === 0 ? (
+              <p className="muted">暂无修改。</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th>时间</th>
+                    <th>专家</th>
+                    <th>指标</th>
+                    <th>原分 → 新分</th>
+                    <th>理由</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.history.map((h, i) => (
+                    <tr key={i}>
+                      <td>{formatDateTime(h.at)}</td>
+                      <td>{h.expertKey}</td>
+                      <td>{h.code}</td>
+                      <td className="num">
+                        {h.before === null ? '—' : pointsText(h.before)} → {pointsText(h.after)}
+                      </td>
+                      <td>{h.rescoreReason ? `重评：${h.rescoreReason}` : h.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </div>
           {d.sensitivity ? (
             <div className="card" data-testid="sensitivity">

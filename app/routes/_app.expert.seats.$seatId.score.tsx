@@ -49,7 +49,8 @@ export default function ScoringPage() {
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const scored = d.items.filter((i) => i.entry).length
-  const locked = d.submittedAt !== null || d.round.phase !== 'scoring' || d.round.deadline === 'closed'
+  const rescoring = d.mayRescore
+  const locked = !rescoring && (d.submittedAt !== null || d.round.phase !== 'scoring' || d.round.deadline === 'closed')
   const submitErrors = actionData?.intent === 'submit' ? actionData.errors : {}
   return (
     <section data-testid="scoring-page" className="scoring">
@@ -67,7 +68,11 @@ export default function ScoringPage() {
         </p>
       ) : null}
       {d.round.hardDeadline ? <p className={d.round.deadline === 'closed' ? 'form-error' : 'muted'}>截止时间 {formatDateTime(d.round.hardDeadline)}{d.round.deadline === 'closed' ? '：评分已关闭' : ''}</p> : null}
-      {d.submittedAt ? (
+      {rescoring ? (
+        <p className="notice" role="status" data-testid="rescoring">
+          讨论阶段：如需调整某项得分，请填写重评理由后点“保存重评”，每次重评都会留下记录。
+        </p>
+      ) : d.submittedAt ? (
         <p className="notice" role="status" data-testid="submitted">
           已于 {formatDateTime(d.submittedAt)} 提交，评分表已锁定。
         </p>
@@ -75,9 +80,9 @@ export default function ScoringPage() {
         <p className="muted small">每项得分在离开输入框时自动保存；未得满分须填写扣分理由。提交前看不到其他专家的评分。</p>
       )}
       {d.items.map((item) => (
-        <ScoreItem key={item.node.code} item={item} step={d.round.step} locked={locked} submitError={submitErrors[`score.${item.node.code}`]} />
+        <ScoreItem key={item.node.code} item={item} step={d.round.step} locked={locked} rescoring={rescoring} submitError={submitErrors[`score.${item.node.code}`]} />
       ))}
-      {!locked ? (
+      {!locked && !rescoring ? (
         <Form method="post" className="stack">
           <input type="hidden" name="intent" value="submit" />
           <FormError error={submitErrors._form} />
@@ -90,12 +95,12 @@ export default function ScoringPage() {
   )
 }
 
-function ScoreItem({ item, step, locked, submitError }: { item: Item; step: number; locked: boolean; submitError?: string }) {
+function ScoreItem({ item, step, locked, rescoring, submitError }: { item: Item; step: number; locked: boolean; rescoring: boolean; submitError?: string }) {
   const fetcher = useFetcher<typeof action>()
   const formRef = useRef<HTMLFormElement>(null)
   const node = item.node as IndicatorNode
   const saved = fetcher.data?.saved && fetcher.data.saved.code === node.code ? fetcher.data.saved : null
-  const error = fetcher.data?.errors?.[`score.${node.code}`] ?? fetcher.data?.errors?._form ?? submitError
+  const error = fetcher.data?.errors?.[`score.${node.code}`] ?? fetcher.data?.errors?.[`rescoreReason.${node.code}`] ?? fetcher.data?.errors?._form ?? submitError
   // The version this page last saw: from the loader, or from this item's own latest save.
   const seen = Math.max(saved?.versionNo ?? 0, item.entry?.versionNo ?? 0)
   const [score, setScore] = useState(item.entry ? String(item.entry.score / 100) : '')
@@ -104,7 +109,8 @@ function ScoreItem({ item, step, locked, submitError }: { item: Item; step: numb
   // version the first one returns, so two quick saves never race each other into a 409.
   const pending = useRef(false)
   const autosave = () => {
-    if (locked || !formRef.current || score === '') return
+    // A rescore is deliberate: it is saved by its button, with its reason, never on blur.
+    if (locked || rescoring || !formRef.current || score === '') return
     if (fetcher.state !== 'idle') pending.current = true
     else fetcher.submit(formRef.current)
   }
@@ -142,6 +148,12 @@ function ScoreItem({ item, step, locked, submitError }: { item: Item; step: numb
           扣分理由{belowFull ? '（必填）' : ''}
           <textarea name="reason" rows={2} defaultValue={item.entry?.reason ?? ''} disabled={locked} maxLength={2000} />
         </label>
+        {rescoring ? (
+          <label className="grow">
+            重评理由（必填）
+            <textarea name="rescoreReason" rows={2} maxLength={2000} />
+          </label>
+        ) : null}
         <label className="grow">
           备注（可选）
           <textarea name="comment" rows={1} defaultValue={item.entry?.comment ?? ''} disabled={locked} maxLength={2000} />
@@ -156,7 +168,7 @@ function ScoreItem({ item, step, locked, submitError }: { item: Item; step: numb
         <p className="small muted">
           {fetcher.state !== 'idle' ? '正在保存…' : saved ? `已保存（第 ${saved.versionNo} 版）` : item.entry ? `已保存（第 ${item.entry.versionNo} 版）` : '未评分'}{' '}
           <button type="submit" className="link" disabled={fetcher.state !== 'idle'}>
-            保存
+            {rescoring ? '保存重评' : '保存'}
           </button>
         </p>
       ) : null}

@@ -10,6 +10,7 @@ import { consolidate, type AggregationRule, type ScoreCell } from '../domain/sco
 import { agreementSummary } from '../domain/scoring/agreement'
 import { divergenceFlags } from '../domain/scoring/divergence'
 import { sensitivity } from '../domain/scoring/sensitivity'
+import { PHASE_LABELS, scoringAllows } from '../domain/scoring/phases'
 import { walkTree, type IndicatorNode } from '../domain/indicators/tree'
 import { hasErrors, validateTree } from '../domain/indicators/validate'
 import { parsePoints } from '../domain/money'
@@ -159,6 +160,7 @@ export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Dat
   const submitted = submissionOf(db, ctx.round.id, ctx.seat.id)
   return {
     round: { phase: ctx.round.phase, step: ctx.round.stepHundredths, softDeadline: ctx.round.softDeadline, hardDeadline: ctx.round.hardDeadline, deadline: deadlineState(ctx.round, now) },
+    mayRescore: ctx.round.phase === 'discussion' && submitted !== undefined,
     sheetVersionNo: ctx.sheetVersionNo,
     submittedAt: submitted?.submittedAt ?? null,
     items: leaves.map(({ node, path }) => {
@@ -183,6 +185,7 @@ const saveSchema = z.object({
   score: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().min(1, '请填写得分')),
   reason: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().max(2000, '扣分理由不能超过 2000 个字符')),
   comment: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().max(2000, '备注不能超过 2000 个字符')),
+  rescoreReason: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().max(2000, '重评理由不能超过 2000 个字符')),
   // The version of this indicator's score the page last saw (0: none yet).
   seen: z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : Number.NaN), z.number({ invalid_type_error: '表单已过期，请刷新后重试' })),
 })
@@ -195,9 +198,14 @@ export function saveScore(db: Db, actor: Actor, seatId: string, fd: FormData, no
   return inTransaction(db, (tx) => {
     const ctx = scorerContext(tx, actor, seatId)
     if (!ctx) return NOT_FOUND
-    if (ctx.round.phase !== 'scoring') return { ok: false, status: 409, errors: { _form: '评分阶段已结束' } }
-    if (submissionOf(tx, ctx.round.id, ctx.seat.id)) return { ok: false, status: 409, errors: { _form: '评分表已提交，不能再修改' } }
-    if (deadlineState(ctx.round, now) === 'closed') return { ok: false, status: 409, errors: { _form: '已过截止时间，评分已关闭' } }
+    const submitted = submissionOf(tx, ctx.round.id, ctx.seat.id) !== undefined
+    // Scoring: the expert edits an unsubmitted sheet. Discussion: a submitted expert may rescore, with a reason.
+    const rescoring = ctx.round.phase === 'discussion' && submitted && scoringAllows('discussion', 'expert_self', 'rescore')
+    if (!rescoring) {
+      if (ctx.round.phase !== 'scoring') return { ok: false, status: 409, errors: { _form: ctx.round.phase === 'closed' ? '评分已结束' : '讨论阶段只有已提交的专家可以重评' } }
+      if (submitted) return { ok: false, status: 409, errors: { _form: '评分表已提交，不能再修改；讨论阶段可重评' } }
+      if (deadlineState(ctx.round, now) === 'closed') return { ok: false, status: 409, errors: { _form: '已过截止时间，评分已关闭' } }
+    } else if (input.rescoreReason === '') return { ok: false, status: 400, errors: { [`rescoreReason.${input.code}`]: '重评须填写理由' } }
     const node = walkTree(ctx.tree).find(({ node: n }) => n.code === input.code && n.children.length === 0)?.node
     if (!node) return { ok: false, status: 400, errors: { _form: '未找到该指标' } }
     const score = parsePoints(input.score)
@@ -209,8 +217,19 @@ export function saveScore(db: Db, actor: Actor, seatId: string, fd: FormData, no
     if ((current?.versionNo ?? 0) !== input.seen) return { ok: false, status: 409, errors: { [key]: `${CONFLICT_MESSAGE}（该指标已在其他页面保存过）` } }
     const versionNo = (current?.versionNo ?? 0) + 1
     tx.insert(scoreEntries)
-      .values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, code: node.code, versionNo, score: score.value, reason: input.reason, comment: input.comment, createdBy: actor.userId, createdAt: now.toISOString() })
+      .values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, code: node.code, versionNo, score: score.value, reason: input.reason, comment: input.comment, rescoreReason: rescoring ? input.rescoreReason : '', createdBy: actor.userId, createdAt: now.toISOString() })
       .run()
+    if (rescoring) {
+      appendAudit(tx, {
+        actor: auditActor(actor),
+        action: 'scoring.rescore',
+        entity: 'seat',
+        entityId: ctx.seat.id,
+        before: { code: node.code, score: current?.score ?? null, versionNo: current?.versionNo ?? 0 },
+        after: { engagementId: ctx.panel.engagementId, code: node.code, score: score.value, versionNo, reason: input.rescoreReason },
+        at: now,
+      })
+    }
     return { ok: true, value: { code: node.code, versionNo, score: score.value } }
   })
 }
@@ -262,7 +281,7 @@ export function scoringProgress(db: Db, engagementId: string) {
   const sheet = db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!
   const leaves = walkTree(parseTree(sheet.treeJson)).filter(({ node }) => node.children.length === 0).length
   return {
-    round: { phase: round.phase, aggregationRule: round.aggregationRule, softDeadline: round.softDeadline, hardDeadline: round.hardDeadline, sheetVersionNo: sheet.versionNo },
+    round: { phase: round.phase, version: round.version, aggregationRule: round.aggregationRule, softDeadline: round.softDeadline, hardDeadline: round.hardDeadline, sheetVersionNo: sheet.versionNo },
     leaves,
     seats: listSeats(db, panel.id)
       .filter((s) => s.status === 'accepted')
@@ -315,7 +334,62 @@ export function consolidationOf(db: Db | Tx, engagementId: string, rule?: Aggreg
 export function consolidationPage(db: Db, actor: Actor, engagementId: string, rule: AggregationRule | undefined) {
   const e = engagementForViewer(db, actor, engagementId)
   if (!e || !can(actor, 'panel.manage', engagementResource(e))) return undefined
-  if (actor.userId !== e.leadUserId && actor.role !== 'agency_admin') return undefined
+  if (!mayLeadScoring(actor, e)) return undefined
   const result = consolidationOf(db, e.id, rule)
-  return result ? { engagement: { id: e.id, name: e.name }, ...result } : { engagement: { id: e.id, name: e.name }, round: null }
+  if (!result) return { engagement: { id: e.id, name: e.name }, round: null }
+  if (!scoringAllows(result.round.phase, 'lead', 'see_other_expert_scores')) return undefined
+  return { engagement: { id: e.id, name: e.name }, ...result, history: scoreHistory(db, e.id, result.experts) }
+}
+
+const phaseSchema = z.object({ to: choice(['discussion', 'closed'] as const, '请选择阶段'), version: z.preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN), z.number({ invalid_type_error: '表单已过期，请刷新后重试' })) })
+
+/** The lead of the engagement (or the agency admin) may drive its scoring phases. */
+function mayLeadScoring(actor: Actor, e: { leadUserId: string }): boolean {
+  return actor.userId === e.leadUserId || actor.role === 'agency_admin'
+}
+
+/**
+ * 进入讨论 (every accepted expert has submitted) and 结束评分. In discussion the experts who submitted
+ * see the panel's scores and may rescore with a reason; closed is read-only.
+ */
+export function setScoringPhase(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date): Result<{ phase: string }> {
+  const parsed = parseForm(phaseSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors }
+  return inTransaction(db, (tx) => {
+    const e = engagementForViewer(tx, actor, engagementId)
+    if (!e) return NOT_FOUND
+    if (!can(actor, 'panel.manage', engagementResource(e)) || !mayLeadScoring(actor, e)) return { ok: false, status: 403, errors: { _form: '只有项目负责人可以推进评分阶段' } }
+    const round = findRound(tx, e.id)
+    if (!round) return { ok: false, status: 409, errors: { _form: '评分尚未开始' } }
+    if (round.version !== parsed.data.version) return { ok: false, status: 409, errors: { _form: CONFLICT_MESSAGE } }
+    const action = parsed.data.to === 'discussion' ? 'open_discussion' : 'close'
+    if (!scoringAllows(round.phase, 'lead', action)) return { ok: false, status: 409, errors: { _form: `当前为「${PHASE_LABELS[round.phase]}」阶段，不能进入「${PHASE_LABELS[parsed.data.to]}」` } }
+    if (parsed.data.to === 'discussion') {
+      const panel = findPanel(tx, e.id)
+      const pending = panel ? listSeats(tx, panel.id).filter((s) => s.status === 'accepted' && !submissionOf(tx, round.id, s.id)) : []
+      if (pending.length > 0) return { ok: false, status: 409, errors: { _form: `还有 ${pending.length} 位专家未提交评分（${pending.map((s) => s.expertName).join('、')}）` } }
+    }
+    const at = now.toISOString()
+    tx.update(scoringRounds).set({ phase: parsed.data.to, updatedAt: at, version: sql`${scoringRounds.version} + 1` }).where(eq(scoringRounds.id, round.id)).run()
+    appendAudit(tx, { actor: auditActor(actor), action: 'scoring.phase', entity: 'engagement', entityId: e.id, before: { phase: round.phase }, after: { phase: parsed.data.to }, at: now })
+    return { ok: true, value: { phase: parsed.data.to } }
+  })
+}
+
+/** Every saved version of every score, for the lead: who (pseudonym), when, old → new, why. */
+export function scoreHistory(db: Db | Tx, engagementId: string, experts: { key: string; seatId: string }[]) {
+  const round = findRound(db, engagementId)
+  if (!round) return []
+  const keyOf = new Map(experts.map((x) => [x.seatId, x.key]))
+  const rows = db.select().from(scoreEntries).where(eq(scoreEntries.roundId, round.id)).orderBy(scoreEntries.seatId, scoreEntries.code, scoreEntries.versionNo).all()
+  const previous = new Map<string, number>()
+  return rows
+    .filter((r) => keyOf.has(r.seatId))
+    .map((r) => {
+      const k = `${r.seatId}/${r.code}`
+      const before = previous.get(k) ?? null
+      previous.set(k, r.score)
+      return { expertKey: keyOf.get(r.seatId)!, code: r.code, versionNo: r.versionNo, before, after: r.score, reason: r.reason, rescoreReason: r.rescoreReason, at: r.createdAt }
+    })
+    .filter((h) => h.versionNo > 1)
 }

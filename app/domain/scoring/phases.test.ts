@@ -7,9 +7,9 @@ function allowed(phase: ScoringPhase, viewer: ScoringViewer): ScoringAction[] {
 }
 
 describe('scoringAllows', () => {
-  it('in scoring, lets only the expert see and edit their own sheet, and the lead open the discussion', () => {
+  it('in scoring, lets only the expert see and edit their own sheet; the lead follows every score and opens the discussion', () => {
     expect(allowed('scoring', 'expert_self')).toEqual(['see_own_scores', 'edit_own_scores'])
-    expect(allowed('scoring', 'lead')).toEqual(['open_discussion'])
+    expect(allowed('scoring', 'lead')).toEqual(['see_other_expert_scores', 'see_consolidated', 'open_discussion'])
     for (const viewer of [
       'expert_other_submitted',
       'expert_other_unsubmitted',

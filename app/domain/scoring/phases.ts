@@ -88,7 +88,9 @@ export const PHASE_TABLE: Record<ScoringPhase, Record<ScoringViewer, Row>> = {
     expert_self:              [Y,   Y,    N,     N,     N,      N,   N],
     expert_other_submitted:   [N,   N,    N,     N,     N,      N,   N],
     expert_other_unsubmitted: [N,   N,    N,     N,     N,      N,   N],
-    lead:                     [N,   N,    N,     N,     N,      Y,   N],
+    // Issue 5: "nobody but the agency's project lead sees per-expert scores until the lead opens
+    // the discussion phase" — the lead follows the scores as they come in.
+    lead:                     [N,   N,    Y,     Y,     N,      Y,   N],
     agency_staff:             [N,   N,    N,     N,     N,      N,   N],
     finance:                  [N,   N,    N,     N,     N,      N,   N],
     unit:                     [N,   N,    N,     N,     N,      N,   N],

@@ -251,10 +251,10 @@ describe('phase table invariants', () => {
     )
   })
 
-  it('never shows per-expert scores to finance or the evaluated unit, nor anyone but the expert during scoring', () => {
+  it('never shows per-expert scores to finance or the evaluated unit, nor anyone but the lead during scoring', () => {
     fc.assert(
       fc.property(phase, viewer, (p, v) => {
-        if (v === 'finance' || v === 'unit' || p === 'scoring') {
+        if (v === 'finance' || v === 'unit' || (p === 'scoring' && v !== 'lead')) {
           expect(scoringAllows(p, v, 'see_other_expert_scores')).toBe(false)
         }
         if (p === 'scoring' && v !== 'expert_self') expect(scoringAllows(p, v, 'see_own_scores')).toBe(false)
