@@ -75,6 +75,7 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/panel': { get: [DENIED, 404, 404, 404,  404,   404,   404,   DENIED, DENIED] },
   '/engagements/:id/panel/draws/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
   '/engagements/:id/scores': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/engagements/:id/scores.xlsx': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/panel/fees.xlsx': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
   // Without ?month= the monthly fee export is a bad request for agency staff.
   '/panels/fees.xlsx': { get: [403,  400,   400,  400,    400,   403,   403,   403,   403] },

@@ -8,9 +8,12 @@ import { auditLog, frameworks, frameworkVersions, scoreEntries, scoringRounds, s
 import { walkTree } from '../app/domain/indicators/tree'
 import { addConflict, certify, withdrawSeat } from '../app/services/panel.server'
 import { startSheet } from '../app/services/sheet.server'
-import { consolidationOf, consolidationPage, expertScoringPage, saveScore, scoringProgress, setScoringPhase, startScoring, submitScores } from '../app/services/scoring.server'
+import { consolidationOf, consolidationPage, matrixReasons, expertScoringPage, saveScore, scoringProgress, setScoringPhase, startScoring, submitScores } from '../app/services/scoring.server'
 import { actorOf, form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
 import { makeDemoDb, type TempDb } from './helpers/temp-db'
+import { unzip } from './helpers/workbook-fixtures'
+import ExcelJS from 'exceljs'
+import { writeScoreMatrix } from '../app/excel/score-matrix.server'
 
 let temp: TempDb
 let db: Db
@@ -141,6 +144,26 @@ describe('an expert’s sheet', () => {
     expect(consolidationPage(db, actorOf(db, 'mingjian.admin'), panel.engagementId, undefined)).toBeDefined()
     expect(consolidationPage(db, actorOf(db, 'mingjian.li'), panel.engagementId, undefined)).toBeUndefined()
     expect(consolidationPage(db, actorOf(db, 'binjiang.finance'), panel.engagementId, undefined)).toBeUndefined()
+  })
+
+  test('the score matrix export holds pseudonyms, reasons as plain text, and no formula', async () => {
+    const result = consolidationOf(db, panel.engagementId)!
+    const bytes = await writeScoreMatrix('测试 评分明细表', result.experts.map((x) => x.key), result.consolidation!, matrixReasons(db, panel.engagementId, result.experts))
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer)
+    const header = (workbook.getWorksheet('评分明细')!.getRow(3).values as unknown[]).filter(Boolean)
+    expect(header).toEqual(['编码', '指标', '分值', '专家A', '专家B', '汇总得分', '得分率'])
+    const reasons = workbook.getWorksheet('扣分理由')!
+    expect(reasons.rowCount).toBeGreaterThan(1)
+    expect(JSON.stringify(reasons.getSheetValues())).toContain('佐证材料不足以支撑满分')
+    const parts = await unzip(bytes)
+    for (const [name, xml] of parts) {
+      if (name.startsWith('xl/worksheets/')) expect(xml.toString('utf8'), name).not.toMatch(/<f[ >]/)
+    }
+    // No expert's name anywhere in the file, shared strings included.
+    const everything = [...parts.values()].map((b) => b.toString('utf8')).join('\n')
+    expect(everything).toContain('专家A')
+    for (const s of panel.seats) expect(everything.includes(s.name)).toBe(false)
   })
 
   test('a conflict set on a scorer closes their sheet to them', () => {

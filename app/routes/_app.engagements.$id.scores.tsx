@@ -73,6 +73,11 @@ export default function ScoresPage() {
         <p className="muted">尚无专家提交评分。</p>
       ) : (
         <>
+          <p>
+            <a className="button" href={`/engagements/${d.engagement.id}/scores.xlsx?rule=${d.rule}`} download>
+              导出评分明细表
+            </a>
+          </p>
           <p className="notice" data-testid="total">
             总分 <strong>{pointsText(c.total)}</strong> 分，得分率 {(c.rate * 100).toFixed(2)}%，等级 <strong>{c.grade.label}</strong>（{ruleLabel(d.rule)}）
           </p>

@@ -393,3 +393,14 @@ export function scoreHistory(db: Db | Tx, engagementId: string, experts: { key: 
     })
     .filter((h) => h.versionNo > 1)
 }
+
+/** The deduction reasons and comments of the submitted sheets, by pseudonym, for the matrix export. */
+export function matrixReasons(db: Db | Tx, engagementId: string, experts: { key: string; seatId: string }[]) {
+  const round = findRound(db, engagementId)
+  if (!round) return []
+  return experts.flatMap((x) =>
+    [...latestEntries(db, round.id, x.seatId).values()]
+      .filter((e) => e.reason !== '' || e.comment !== '')
+      .map((e) => ({ expertKey: x.key, code: e.code, reason: e.reason, comment: e.comment })),
+  )
+}
