@@ -603,3 +603,22 @@ export const scoreSubmissions = sqliteTable(
   },
   (t) => [index('score_submissions_seat_idx').on(t.roundId, t.seatId, t.submittedAt)],
 )
+
+// 专家组意见: the panel leader's consolidated opinion, overall and per level-1 indicator, confirmed once.
+export const panelOpinions = sqliteTable('panel_opinions', {
+  id: text('id').primaryKey(),
+  roundId: text('round_id')
+    .notNull()
+    .unique()
+    .references(() => scoringRounds.id),
+  overall: text('overall').notNull(),
+  byLevel1Json: text('by_level1_json').notNull(), // [{ code, name, text }]
+  status: text('status', { enum: ['draft', 'confirmed'] }).notNull(),
+  writtenBy: text('written_by')
+    .notNull()
+    .references(() => users.id),
+  confirmedBy: text('confirmed_by').references(() => users.id),
+  confirmedAt: text('confirmed_at'),
+  updatedAt: text('updated_at').notNull(),
+  version: integer('version').notNull().default(1),
+})

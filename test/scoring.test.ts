@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
 import { auditLog, frameworks, frameworkVersions, scoreEntries, scoringRounds, sheetVersions } from '../db/schema'
 import { walkTree } from '../app/domain/indicators/tree'
-import { addConflict, certify, withdrawSeat } from '../app/services/panel.server'
+import { addConflict, certify, setLeader, withdrawSeat } from '../app/services/panel.server'
 import { startSheet } from '../app/services/sheet.server'
-import { consolidationOf, consolidationPage, matrixReasons, expertScoringPage, saveScore, scoringProgress, setScoringPhase, startScoring, submitScores } from '../app/services/scoring.server'
+import { consolidationOf, consolidationPage, matrixReasons, opinionPage, saveOpinion, expertScoringPage, saveScore, scoringProgress, setScoringPhase, startScoring, submitScores } from '../app/services/scoring.server'
 import { actorOf, form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
 import { makeDemoDb, type TempDb } from './helpers/temp-db'
 import { unzip } from './helpers/workbook-fixtures'
@@ -199,5 +199,26 @@ describe('discussion', () => {
     const late = saveScore(db, a.actor, a.seatId, form({ code: first.code, score: '2', reason: 'x', comment: '', rescoreReason: '再议', seen: String(Number(seen) + 1) }), tick())
     expect(late).toMatchObject({ ok: false, status: 409 })
     expect(phase('closed')).toMatchObject({ ok: false, status: 409 })
+  })
+})
+
+describe('专家组意见', () => {
+  test('the leader drafts from the deduction reasons, edits, confirms once; nobody else writes it', () => {
+    const [a, b] = panel.seats
+    expect(setLeader(db, panel.lead, panel.engagementId, form({ seatId: a!.seatId }), tick()).ok).toBe(true)
+    expect(opinionPage(db, b!.actor, b!.seatId)).toBeUndefined()
+    const page = opinionPage(db, a!.actor, a!.seatId)!
+    expect(page.opinion).toBeNull()
+    expect(page.draft.overall).toMatch(/^经专家组评审，项目综合得分 [\d.]+ 分，评价等级为“[优良中差]”。$/)
+    expect(page.draft.parts.map((p) => p.name)).toEqual(['决策', '过程', '产出', '效益'])
+    expect(page.draft.parts.map((p) => p.text).join('\n')).toContain('（专家A）')
+    const empty = saveOpinion(db, a!.actor, a!.seatId, form({ intent: 'save', overall: ' ', version: '0' }), tick())
+    expect(empty.ok ? null : empty.errors.overall).toBe('请填写总体意见')
+    expect(saveOpinion(db, a!.actor, a!.seatId, form({ intent: 'save', overall: '项目立项依据充分，资金管理规范。', 'part.A': '决策规范', version: '0' }), tick())).toMatchObject({ ok: true, value: { status: 'draft' } })
+    expect(saveOpinion(db, a!.actor, a!.seatId, form({ intent: 'confirm', overall: '项目立项依据充分，资金管理规范，效益较好。', 'part.A': '决策规范', version: '1' }), tick())).toMatchObject({ ok: true, value: { status: 'confirmed' } })
+    expect(saveOpinion(db, a!.actor, a!.seatId, form({ intent: 'save', overall: '改', version: '2' }), tick())).toMatchObject({ ok: false, status: 409 })
+    const shown = consolidationPage(db, panel.lead, panel.engagementId, undefined)!
+    expect('opinion' in shown && shown.opinion).toMatchObject({ status: 'confirmed', overall: '项目立项依据充分，资金管理规范，效益较好。' })
+    expect(db.select().from(auditLog).all().some((r) => r.action === 'opinion.confirm')).toBe(true)
   })
 })

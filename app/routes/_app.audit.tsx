@@ -72,6 +72,7 @@ const ACTION_LABELS: Record<string, string> = {
   'scoring.submit': '专家提交评分',
   'scoring.rescore': '专家重评',
   'scoring.phase': '推进评分阶段',
+  'opinion.confirm': '组长确认专家组意见',
   'expert.create': '新增专家',
   'expert.update': '修改专家信息',
   'expert.status': '变更专家状态',

@@ -28,6 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     agreement: page.agreement,
     sensitivity: page.sensitivity,
     history: page.history,
+    opinion: page.opinion,
   }
 }
 
@@ -171,6 +172,23 @@ export default function ScoresPage() {
               </svg>
               {d.agreement?.flat.length ? <p className="warning small">评分几乎无差别：{d.agreement.flat.join('、')}。{AGREEMENT_EXPLANATIONS.flat}</p> : null}
             </div>
+          </div>
+          <div className="card" data-testid="panel-opinion">
+            <h2>专家组意见</h2>
+            {!d.opinion ? (
+              <p className="muted">组长尚未形成专家组意见。</p>
+            ) : (
+              <>
+                <p className="muted small">{d.opinion.status === 'confirmed' ? `组长已于 ${formatDateTime(d.opinion.confirmedAt!)} 确认` : '草稿（组长尚未确认）'}</p>
+                <p className="pre">{d.opinion.overall}</p>
+                {d.opinion.parts.map((p) => (
+                  <div key={p.code}>
+                    <h3>{p.name}</h3>
+                    <p className="pre">{p.text || '—'}</p>
+                  </div>
+                ))}
+              </>
+            )}
           </div>
           <div className="card" data-testid="score-history">
             <h2>评分修改记录</h2>

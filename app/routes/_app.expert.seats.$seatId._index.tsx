@@ -164,9 +164,16 @@ export default function ExpertSeat() {
             <p className="muted">评分表尚未建立。</p>
           )}
           {d.scoring ? (
-            <Link className="button primary" to="score">
-              进入在线评分
-            </Link>
+            <>
+              <Link className="button primary" to="score">
+                进入在线评分
+              </Link>{' '}
+              {d.seat.isLeader ? (
+                <Link className="button" to="opinion">
+                  专家组意见（组长）
+                </Link>
+              ) : null}
+            </>
           ) : (
             <p className="muted small">在线评分将在项目负责人开始评分后开放。</p>
           )}

@@ -4,7 +4,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
-import { scoreEntries, scoreSubmissions, scoringRounds, sheetVersions } from '../../db/schema'
+import { panelOpinions, scoreEntries, scoreSubmissions, scoringRounds, sheetVersions } from '../../db/schema'
 import { suggestScore } from '../domain/indicators/rules'
 import { consolidate, type AggregationRule, type ScoreCell } from '../domain/scoring/aggregate'
 import { agreementSummary } from '../domain/scoring/agreement'
@@ -338,7 +338,7 @@ export function consolidationPage(db: Db, actor: Actor, engagementId: string, ru
   const result = consolidationOf(db, e.id, rule)
   if (!result) return { engagement: { id: e.id, name: e.name }, round: null }
   if (!scoringAllows(result.round.phase, 'lead', 'see_other_expert_scores')) return undefined
-  return { engagement: { id: e.id, name: e.name }, ...result, history: scoreHistory(db, e.id, result.experts) }
+  return { engagement: { id: e.id, name: e.name }, ...result, history: scoreHistory(db, e.id, result.experts), opinion: opinionOf(db, e.id) }
 }
 
 const phaseSchema = z.object({ to: choice(['discussion', 'closed'] as const, '请选择阶段'), version: z.preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN), z.number({ invalid_type_error: '表单已过期，请刷新后重试' })) })
@@ -403,4 +403,83 @@ export function matrixReasons(db: Db | Tx, engagementId: string, experts: { key:
       .filter((e) => e.reason !== '' || e.comment !== '')
       .map((e) => ({ expertKey: x.key, code: e.code, reason: e.reason, comment: e.comment })),
   )
+}
+
+// ---- 专家组意见 ---------------------------------------------------------------------------------
+
+type OpinionPart = { code: string; name: string; text: string }
+
+/** The leader's own seat on this engagement, in a phase where the opinion is written. */
+function leaderContext(db: Db | Tx, actor: Actor, seatId: string) {
+  const ctx = scorerContext(db, actor, seatId)
+  if (!ctx || !ctx.seat.isLeader) return undefined
+  return ctx
+}
+
+/**
+ * A draft built from the deduction reasons of the submitted sheets, grouped by level-1 indicator,
+ * for the leader to edit: what the experts said, in their words, with who said it (pseudonyms).
+ */
+function draftOpinion(db: Db | Tx, engagementId: string): { overall: string; parts: OpinionPart[] } {
+  const result = consolidationOf(db, engagementId)
+  const round = findRound(db, engagementId)!
+  const tree = parseTree(db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!.treeJson)
+  const reasons = result ? matrixReasons(db, engagementId, result.experts) : []
+  const parts = tree.roots.map((root) => {
+    const codes = new Set(walkTree({ weighted: true, roots: [root] }).map(({ node }) => node.code))
+    const names = new Map(walkTree({ weighted: true, roots: [root] }).map(({ node }) => [node.code, node.name]))
+    const lines = reasons.filter((r) => codes.has(r.code) && r.reason !== '').map((r) => `${names.get(r.code)}：${r.reason}（${r.expertKey}）`)
+    return { code: root.code, name: root.name, text: lines.join('\n') }
+  })
+  const c = result?.consolidation
+  const overall = c ? `经专家组评审，项目综合得分 ${c.total / 100} 分，评价等级为“${c.grade.grade}”。` : ''
+  return { overall, parts }
+}
+
+export function opinionPage(db: Db, actor: Actor, seatId: string) {
+  const ctx = leaderContext(db, actor, seatId)
+  if (!ctx) return undefined
+  const row = db.select().from(panelOpinions).where(eq(panelOpinions.roundId, ctx.round.id)).get()
+  const draft = row ? { overall: row.overall, parts: JSON.parse(row.byLevel1Json) as OpinionPart[] } : draftOpinion(db, ctx.panel.engagementId)
+  return { phase: ctx.round.phase, opinion: row ?? null, draft, mayWrite: ctx.round.phase !== 'scoring' && row?.status !== 'confirmed' }
+}
+
+const opinionSchema = z.object({
+  intent: choice(['save', 'confirm'] as const, '不支持此操作'),
+  overall: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().min(1, '请填写总体意见').max(5000, '总体意见不能超过 5000 个字符')),
+  version: z.preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : 0), z.number()),
+})
+
+/** 保存 / 确认专家组意见: only the leader, after independent scoring; confirming makes it final. */
+export function saveOpinion(db: Db, actor: Actor, seatId: string, fd: FormData, now: Date): Result<{ status: string }> {
+  const parsed = parseForm(opinionSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+  return inTransaction(db, (tx) => {
+    const ctx = leaderContext(tx, actor, seatId)
+    if (!ctx) return NOT_FOUND
+    if (ctx.round.phase === 'scoring') return { ok: false, status: 409, errors: { _form: '独立评分结束（进入讨论阶段）后才能形成专家组意见' } }
+    const existing = tx.select().from(panelOpinions).where(eq(panelOpinions.roundId, ctx.round.id)).get()
+    if (existing?.status === 'confirmed') return { ok: false, status: 409, errors: { _form: '专家组意见已确认，不能再修改' } }
+    if ((existing?.version ?? 0) !== parsed.data.version) return { ok: false, status: 409, errors: { _form: CONFLICT_MESSAGE } }
+    const parts = tree1Parts(ctx.tree).map((p) => ({ ...p, text: cleanText(String(fd.get(`part.${p.code}`) ?? '')).slice(0, 5000) }))
+    const at = now.toISOString()
+    const confirm = parsed.data.intent === 'confirm'
+    const fields = { overall: parsed.data.overall, byLevel1Json: JSON.stringify(parts), status: confirm ? ('confirmed' as const) : ('draft' as const), confirmedBy: confirm ? actor.userId : null, confirmedAt: confirm ? at : null, updatedAt: at }
+    if (existing) tx.update(panelOpinions).set({ ...fields, version: sql`${panelOpinions.version} + 1` }).where(eq(panelOpinions.id, existing.id)).run()
+    else tx.insert(panelOpinions).values({ id: newId(), roundId: ctx.round.id, writtenBy: actor.userId, ...fields }).run()
+    if (confirm) appendAudit(tx, { actor: auditActor(actor), action: 'opinion.confirm', entity: 'engagement', entityId: ctx.panel.engagementId, after: { overall: parsed.data.overall, parts: parts.map((p) => p.code) }, at: now })
+    return { ok: true, value: { status: fields.status } }
+  })
+}
+
+function tree1Parts(tree: { roots: { code: string; name: string }[] }): OpinionPart[] {
+  return tree.roots.map((r) => ({ code: r.code, name: r.name, text: '' }))
+}
+
+/** The opinion as the lead reads it on the consolidation page. */
+export function opinionOf(db: Db | Tx, engagementId: string) {
+  const round = findRound(db, engagementId)
+  if (!round) return null
+  const row = db.select().from(panelOpinions).where(eq(panelOpinions.roundId, round.id)).get()
+  return row ? { overall: row.overall, parts: JSON.parse(row.byLevel1Json) as OpinionPart[], status: row.status, confirmedAt: row.confirmedAt } : null
 }
