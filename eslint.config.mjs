@@ -19,6 +19,11 @@ export default tseslint.config(
     languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   {
+    // CommonJS files (a worker-thread bootstrap) load modules with require by definition.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The domain stays pure: no database, no Remix, no Node (ARCHITECTURE.md dependency rules).
     files: ['app/domain/**/*.ts'],
     rules: {
