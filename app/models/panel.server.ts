@@ -208,6 +208,14 @@ function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   return out
 }
 
+/** Specialty codes of the given experts (the reserves a vacated seat may go to), keyed by expert id. */
+export function specialtiesByExpert(db: Q, expertIds: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  if (expertIds.length === 0) return out
+  for (const r of db.select().from(expertSpecialties).where(inArray(expertSpecialties.expertId, expertIds)).all()) (out[r.expertId] ??= []).push(r.specialtyCode)
+  return out
+}
+
 /** The facts recusal detection needs, for every expert in the pool. */
 export function expertFacts(db: Q): ExpertFacts[] {
   const employmentsOf = groupBy(db.select().from(expertEmployments).all(), (r) => r.expertId)
@@ -268,10 +276,6 @@ export function listConflicts(db: Q, engagementId: string, opts: { activeOnly?: 
 
 export function insertConflict(db: Q, row: typeof conflicts.$inferInsert): void {
   db.insert(conflicts).values(row).run()
-}
-
-export function findConflict(db: Q, id: string): ConflictRow | undefined {
-  return db.select().from(conflicts).where(eq(conflicts.id, id)).get()
 }
 
 export function markConflictRemoved(db: Q, id: string, by: string, at: string): boolean {

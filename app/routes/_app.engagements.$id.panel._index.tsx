@@ -72,7 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireUser(request)
   const db = getDb()
   const e = engagementForViewer(db, actor, params.id ?? '')
@@ -124,7 +124,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     intent === 'invite-link' && value && typeof value.token === 'string'
       ? { url: `${new URL(request.url).origin}/invite/${value.token}`, expertName: String(value.expertName), expiresAt: String(value.expiresAt) }
       : null
-  void context
   return { intent, errors: {} as Record<string, string>, values: {}, done: { link, warnings: (value?.warnings as string[] | undefined) ?? [], added: value?.added as number | undefined, expired: value?.expired as number | undefined } }
 }
 

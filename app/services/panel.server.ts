@@ -43,6 +43,7 @@ import {
   listSeats,
   markConflictRemoved,
   poolSnapshot,
+  specialtiesByExpert,
   seatsOfExpert,
   touchPanel,
   updatePanelIfVersion,
@@ -91,12 +92,7 @@ export function panelPage(db: Db, actor: Actor, engagementId: string) {
   if (!engagement || !can(actor, 'panel.view', engagementResource(engagement))) return undefined
   const state = readiness(db, engagement.id)
   const drawRows = state.panel ? listDraws(db, state.panel.id) : []
-  const rates = { ...DEFAULT_DAY_RATES_FEN, ...feeRatesOf(db, engagement.financeBureauId) }
-  const fees = state.panel
-    ? state.seats
-        .filter((s) => s.status === 'accepted')
-        .map((s) => ({ seatId: s.id, name: s.expertName, title: s.expertTitle, rateFen: rates[s.expertTitle], feeFen: seatFeeFen(s.expertTitle, state.panel!.reviewDaysHundredths, rates) }))
-    : []
+  const fees = state.panel ? feeLines(db, engagement, state.panel, state.seats).map((l) => ({ seatId: l.seatId, name: l.expertName, title: l.title, rateFen: l.rateFen, feeFen: l.feeFen })) : []
   return {
     engagement,
     panel: state.panel,
@@ -404,7 +400,10 @@ export function drawPage(db: Db, actor: Actor, engagementId: string, drawId: str
 /** Promotes the next fitting reserve into a vacated seat, or logs the vacancy for the lead. */
 function fillVacancy(tx: Tx, actor: Actor | null, panel: PanelRow, vacated: SeatView, now: Date): string | null {
   const seats = listSeats(tx, panel.id)
-  const specialtiesOf = Object.fromEntries(poolSnapshot(tx, panel.engagementId, Number(panel.reviewDate.slice(0, 4))).map((p) => [p.id, p.specialties]))
+  const specialtiesOf = specialtiesByExpert(
+    tx,
+    seats.map((s) => s.expertId),
+  )
   const states = seats.map((s) => ({ id: s.id, expertId: s.expertId, kind: s.kind, specialtyCode: s.specialtyCode, position: s.position, status: s.status, certified: false }))
   const next = nextReserveFor({ ...states.find((s) => s.id === vacated.id)!, specialtyCode: vacated.specialtyCode }, states, specialtiesOf)
   const drawId = vacated.drawId ?? listDraws(tx, panel.id)[0]?.id
@@ -728,31 +727,34 @@ export function certify(db: Db, actor: Actor, seatId: string, fd: FormData, ip: 
 
 // ---- fees -------------------------------------------------------------------------------------
 
-export type FeeLine = { engagementName: string; reviewDate: string; expertName: string; title: Title; days: number; rateFen: number; feeFen: number; employer: string; phone: string }
+export type FeeLine = { seatId: string; engagementName: string; reviewDate: string; expertName: string; title: Title; days: number; rateFen: number; feeFen: number; employer: string; phone: string }
 
-export function feeLinesFor(db: Db, actor: Actor, engagementId: string): FeeLine[] | undefined {
-  const page = panelPage(db, actor, engagementId)
-  if (!page?.panel) return page ? [] : undefined
-  const rates = { ...DEFAULT_DAY_RATES_FEN, ...feeRatesOf(db, page.engagement.financeBureauId) }
-  return page.seats
+/** One line per accepted seat, at the commissioning bureau's rates (defaults where it set none). */
+function feeLines(db: Db, engagement: { name: string; financeBureauId: string }, panel: PanelRow, seats: SeatView[]): FeeLine[] {
+  const rates = { ...DEFAULT_DAY_RATES_FEN, ...feeRatesOf(db, engagement.financeBureauId) }
+  return seats
     .filter((s) => s.status === 'accepted')
-    .map((s) => {
-      const expert = expertById(db, s.expertId)!
-      return {
-        engagementName: page.engagement.name,
-        reviewDate: page.panel!.reviewDate,
-        expertName: s.expertName,
-        title: s.expertTitle,
-        days: page.panel!.reviewDaysHundredths / 100,
-        rateFen: rates[s.expertTitle],
-        feeFen: seatFeeFen(s.expertTitle, page.panel!.reviewDaysHundredths, rates),
-        employer: expert.employer,
-        phone: expert.phone,
-      }
-    })
+    .map((s) => ({
+      seatId: s.id,
+      engagementName: engagement.name,
+      reviewDate: panel.reviewDate,
+      expertName: s.expertName,
+      title: s.expertTitle,
+      days: panel.reviewDaysHundredths / 100,
+      rateFen: rates[s.expertTitle],
+      feeFen: seatFeeFen(s.expertTitle, panel.reviewDaysHundredths, rates),
+      employer: s.expertEmployer,
+      phone: expertById(db, s.expertId)?.phone ?? '',
+    }))
 }
 
-export const FEE_TITLES = TITLE_CODES
+export function feeLinesFor(db: Db, actor: Actor, engagementId: string): FeeLine[] | undefined {
+  const engagement = engagementForViewer(db, actor, engagementId)
+  if (!engagement || !can(actor, 'panel.view', engagementResource(engagement))) return undefined
+  const panel = findPanel(db, engagement.id)
+  return panel ? feeLines(db, engagement, panel, listSeats(db, panel.id)) : []
+}
+
 
 /** The panel line on the engagement page. */
 export function panelSummary(db: Db, engagementId: string): { exists: boolean; summary: string } {

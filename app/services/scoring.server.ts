@@ -426,9 +426,8 @@ function draftOpinion(db: Db | Tx, engagementId: string): { overall: string; par
   const tree = parseTree(db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!.treeJson)
   const reasons = result ? matrixReasons(db, engagementId, result.experts) : []
   const parts = tree.roots.map((root) => {
-    const codes = new Set(walkTree({ weighted: true, roots: [root] }).map(({ node }) => node.code))
     const names = new Map(walkTree({ weighted: true, roots: [root] }).map(({ node }) => [node.code, node.name]))
-    const lines = reasons.filter((r) => codes.has(r.code) && r.reason !== '').map((r) => `${names.get(r.code)}：${r.reason}（${r.expertKey}）`)
+    const lines = reasons.filter((r) => names.has(r.code) && r.reason !== '').map((r) => `${names.get(r.code)}：${r.reason}（${r.expertKey}）`)
     return { code: root.code, name: root.name, text: lines.join('\n') }
   })
   const c = result?.consolidation
