@@ -190,48 +190,108 @@ const saveSchema = z.object({
   seen: z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : Number.NaN), z.number({ invalid_type_error: '表单已过期，请刷新后重试' })),
 })
 
+type ScoreInput = z.infer<typeof saveSchema>
+type ScorerContext = NonNullable<ReturnType<typeof scorerContext>>
+
 /** Saves one indicator's score as a new version. Drafts may lack a reason; submitting needs it. */
 export function saveScore(db: Db, actor: Actor, seatId: string, fd: FormData, now: Date): Result<{ code: string; versionNo: number; score: number }> {
   const parsed = parseForm(saveSchema, fd)
   if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
-  const input = parsed.data
   return inTransaction(db, (tx) => {
     const ctx = scorerContext(tx, actor, seatId)
     if (!ctx) return NOT_FOUND
-    const submitted = submissionOf(tx, ctx.round.id, ctx.seat.id) !== undefined
-    // Scoring: the expert edits an unsubmitted sheet. Discussion: a submitted expert may rescore, with a reason.
-    const rescoring = ctx.round.phase === 'discussion' && submitted && scoringAllows('discussion', 'expert_self', 'rescore')
-    if (!rescoring) {
-      if (ctx.round.phase !== 'scoring') return { ok: false, status: 409, errors: { _form: ctx.round.phase === 'closed' ? '评分已结束' : '讨论阶段只有已提交的专家可以重评' } }
-      if (submitted) return { ok: false, status: 409, errors: { _form: '评分表已提交，不能再修改；讨论阶段可重评' } }
-      if (deadlineState(ctx.round, now) === 'closed') return { ok: false, status: 409, errors: { _form: '已过截止时间，评分已关闭' } }
-    } else if (input.rescoreReason === '') return { ok: false, status: 400, errors: { [`rescoreReason.${input.code}`]: '重评须填写理由' } }
-    const node = walkTree(ctx.tree).find(({ node: n }) => n.code === input.code && n.children.length === 0)?.node
-    if (!node) return { ok: false, status: 400, errors: { _form: '未找到该指标' } }
-    const score = parsePoints(input.score)
-    const key = `score.${node.code}`
-    if (!score.ok) return { ok: false, status: 400, errors: { [key]: score.message } }
-    if (score.value > node.weight) return { ok: false, status: 400, errors: { [key]: `得分不能超过分值 ${node.weight / 100} 分` } }
-    if (score.value % ctx.round.stepHundredths !== 0) return { ok: false, status: 400, errors: { [key]: `得分须为 ${ctx.round.stepHundredths / 100} 分的整数倍` } }
-    const current = latestEntries(tx, ctx.round.id, ctx.seat.id).get(node.code)
-    if ((current?.versionNo ?? 0) !== input.seen) return { ok: false, status: 409, errors: { [key]: `${CONFLICT_MESSAGE}（该指标已在其他页面保存过）` } }
-    const versionNo = (current?.versionNo ?? 0) + 1
-    tx.insert(scoreEntries)
-      .values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, code: node.code, versionNo, score: score.value, reason: input.reason, comment: input.comment, rescoreReason: rescoring ? input.rescoreReason : '', createdBy: actor.userId, createdAt: now.toISOString() })
-      .run()
-    if (rescoring) {
-      appendAudit(tx, {
-        actor: auditActor(actor),
-        action: 'scoring.rescore',
-        entity: 'seat',
-        entityId: ctx.seat.id,
-        before: { code: node.code, score: current?.score ?? null, versionNo: current?.versionNo ?? 0 },
-        after: { engagementId: ctx.panel.engagementId, code: node.code, score: score.value, versionNo, reason: input.rescoreReason },
-        at: now,
-      })
-    }
-    return { ok: true, value: { code: node.code, versionNo, score: score.value } }
+    return applyScore(tx, actor, ctx, parsed.data, now)
   })
+}
+
+/** A whole sheet's worth of scores failed: nothing of it is saved. */
+class BulkRefused extends Error {
+  constructor(readonly failure: Failure) {
+    super('bulk score save refused')
+  }
+}
+
+export type BulkScoreRow = { row: number; code: string; score: string; reason: string; comment: string; seen: number }
+
+/**
+ * Saves many indicators' scores at once (the offline workbook's upload) with the web form's rules,
+ * each row a new version; one failing row saves nothing. Errors are keyed `row.<n>`.
+ */
+export function saveScoresBulk(db: Db, actor: Actor, seatId: string, rows: readonly BulkScoreRow[], now: Date): Result<{ saved: number }> {
+  const problems: [string, string][] = []
+  const inputs: { row: number; input: ScoreInput }[] = []
+  for (const r of rows) {
+    const parsed = saveSchema.safeParse({ code: r.code, score: r.score, reason: r.reason, comment: r.comment, rescoreReason: '', seen: String(r.seen) })
+    if (parsed.success) inputs.push({ row: r.row, input: parsed.data })
+    else problems.push([`row.${r.row}`, parsed.error.issues[0]?.message ?? '格式不正确'])
+  }
+  if (problems.length > 0) return { ok: false, status: 400, errors: Object.fromEntries([['_form', `有 ${problems.length} 行不符合要求，未保存任何评分`], ...problems]) }
+  try {
+    return inTransaction(db, (tx) => {
+      const ctx = scorerContext(tx, actor, seatId)
+      if (!ctx) return NOT_FOUND
+      if (ctx.round.phase !== 'scoring') return { ok: false, status: 409, errors: { _form: '离线评分表只能在独立评分阶段上传；讨论阶段请在线重评' } }
+      const failed: [string, string][] = []
+      const current = latestEntries(tx, ctx.round.id, ctx.seat.id)
+      let saved = 0
+      for (const { row, input } of inputs) {
+        const before = current.get(input.code)
+        // An untouched row of the downloaded sheet is not a new version.
+        if (before && before.versionNo === input.seen && String(before.score / 100) === String(parsePointsOr(input.score)) && before.reason === input.reason && before.comment === input.comment) continue
+        const result = applyScore(tx, actor, ctx, input, now)
+        if (result.ok) saved += 1
+        else if (result.errors._form) throw new BulkRefused(result)
+        else failed.push([`row.${row}`, Object.values(result.errors)[0] ?? '格式不正确'])
+      }
+      if (failed.length > 0) throw new BulkRefused({ ok: false, status: 400, errors: Object.fromEntries([['_form', `有 ${failed.length} 行不符合要求，未保存任何评分`], ...failed]) })
+      appendAudit(tx, { actor: auditActor(actor), action: 'scoring.upload', entity: 'seat', entityId: ctx.seat.id, after: { engagementId: ctx.panel.engagementId, rows: inputs.length, saved }, at: now })
+      return { ok: true as const, value: { saved } }
+    })
+  } catch (e) {
+    if (e instanceof BulkRefused) return e.failure
+    throw e
+  }
+}
+
+function parsePointsOr(text: string): number | null {
+  const p = parsePoints(text)
+  return p.ok ? p.value / 100 : null
+}
+
+function applyScore(tx: Tx, actor: Actor, ctx: ScorerContext, input: ScoreInput, now: Date): Result<{ code: string; versionNo: number; score: number }> {
+  const submitted = submissionOf(tx, ctx.round.id, ctx.seat.id) !== undefined
+  // Scoring: the expert edits an unsubmitted sheet. Discussion: a submitted expert may rescore, with a reason.
+  const rescoring = ctx.round.phase === 'discussion' && submitted && scoringAllows('discussion', 'expert_self', 'rescore')
+  if (!rescoring) {
+    if (ctx.round.phase !== 'scoring') return { ok: false, status: 409, errors: { _form: ctx.round.phase === 'closed' ? '评分已结束' : '讨论阶段只有已提交的专家可以重评' } }
+    if (submitted) return { ok: false, status: 409, errors: { _form: '评分表已提交，不能再修改；讨论阶段可重评' } }
+    if (deadlineState(ctx.round, now) === 'closed') return { ok: false, status: 409, errors: { _form: '已过截止时间，评分已关闭' } }
+  } else if (input.rescoreReason === '') return { ok: false, status: 400, errors: { [`rescoreReason.${input.code}`]: '重评须填写理由' } }
+  const node = walkTree(ctx.tree).find(({ node: n }) => n.code === input.code && n.children.length === 0)?.node
+  if (!node) return { ok: false, status: 400, errors: { [`score.${input.code}`]: `未找到指标「${input.code}」` } }
+  const score = parsePoints(input.score)
+  const key = `score.${node.code}`
+  if (!score.ok) return { ok: false, status: 400, errors: { [key]: score.message } }
+  if (score.value > node.weight) return { ok: false, status: 400, errors: { [key]: `得分不能超过分值 ${node.weight / 100} 分` } }
+  if (score.value % ctx.round.stepHundredths !== 0) return { ok: false, status: 400, errors: { [key]: `得分须为 ${ctx.round.stepHundredths / 100} 分的整数倍` } }
+  const current = latestEntries(tx, ctx.round.id, ctx.seat.id).get(node.code)
+  if ((current?.versionNo ?? 0) !== input.seen) return { ok: false, status: 409, errors: { [key]: `${CONFLICT_MESSAGE}（该指标已在其他页面保存过）` } }
+  const versionNo = (current?.versionNo ?? 0) + 1
+  tx.insert(scoreEntries)
+    .values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, code: node.code, versionNo, score: score.value, reason: input.reason, comment: input.comment, rescoreReason: rescoring ? input.rescoreReason : '', createdBy: actor.userId, createdAt: now.toISOString() })
+    .run()
+  if (rescoring) {
+    appendAudit(tx, {
+      actor: auditActor(actor),
+      action: 'scoring.rescore',
+      entity: 'seat',
+      entityId: ctx.seat.id,
+      before: { code: node.code, score: current?.score ?? null, versionNo: current?.versionNo ?? 0 },
+      after: { engagementId: ctx.panel.engagementId, code: node.code, score: score.value, versionNo, reason: input.rescoreReason },
+      at: now,
+    })
+  }
+  return { ok: true, value: { code: node.code, versionNo, score: score.value } }
 }
 
 /** Problems that block submitting, keyed by indicator code ('' for the sheet), in Chinese. */
