@@ -84,6 +84,8 @@ const TABLE: Record<string, Row> = {
   '/expert': {         get: [403,   403,   403,  403,    403,   403,   403,   200,   403] },
   '/expert/seats/:id': { get: [403, 403,   403,  403,    403,   403,   403,   404,   403] },
   '/expert/seats/:id/score': { get: [403, 403, 403, 403,   403,   403,   403,   404,   403] },
+  '/expert/seats/:id/score.xlsx': { get: [403, 403, 403, 403, 403, 403,   403,   404,   403] },
+  '/expert/seats/:id/offline': { get: [403, 403, 403, 403, 403,   403,   403,   404,   403] },
   '/expert/seats/:id/opinion': { get: [403, 403, 403, 403, 403,   403,   403,   404,   403] },
   // The one-time invite link is its own credential: an unknown token is 404 for everyone.
   '/invite/:id': {     get: [404,   404,   404,  404,    404,   404,   404,   404,   404],
