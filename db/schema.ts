@@ -553,6 +553,10 @@ export const scoringRounds = sqliteTable('scoring_rounds', {
   softDeadline: text('soft_deadline'),
   hardDeadline: text('hard_deadline'),
   aggregationRule: text('aggregation_rule', { enum: ['mean', 'trimmed', 'median'] }).notNull(),
+  // Divergence trigger as a percentage of an indicator's weight (issue 5: configurable, default 25).
+  divergencePercent: integer('divergence_percent').notNull().default(25),
+  // Grade bands [{ grade, label, minRate }]; null = the national bands.
+  bandsJson: text('bands_json'),
   openedBy: text('opened_by')
     .notNull()
     .references(() => users.id),
@@ -603,6 +607,54 @@ export const scoreSubmissions = sqliteTable(
   },
   (t) => [index('score_submissions_seat_idx').on(t.roundId, t.seatId, t.submittedAt)],
 )
+
+// The lead's request, in the discussion phase, that an expert justify or rescore a divergent
+// indicator. The expert answers by a justification (score kept) or by a rescore (a new version).
+export const rescoreRequests = sqliteTable(
+  'rescore_requests',
+  {
+    id: text('id').primaryKey(),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => scoringRounds.id),
+    seatId: text('seat_id')
+      .notNull()
+      .references(() => seats.id),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    status: text('status', { enum: ['open', 'justified', 'rescored', 'lapsed'] }).notNull(),
+    response: text('response').notNull().default(''),
+    responseVersionNo: integer('response_version_no'),
+    requestedBy: text('requested_by')
+      .notNull()
+      .references(() => users.id),
+    requestedAt: text('requested_at').notNull(),
+    respondedAt: text('responded_at'),
+  },
+  (t) => [index('rescore_requests_round_idx').on(t.roundId, t.seatId)],
+)
+
+// The consolidated result as the lead closed scoring: which rule, which bands and which version of
+// every score produced it, so the report always cites the same numbers.
+export const consolidationResults = sqliteTable('consolidation_results', {
+  id: text('id').primaryKey(),
+  roundId: text('round_id')
+    .notNull()
+    .unique()
+    .references(() => scoringRounds.id),
+  rule: text('rule', { enum: ['mean', 'trimmed', 'median'] }).notNull(),
+  bandsJson: text('bands_json').notNull(),
+  // { [seatId]: { [code]: versionNo } }
+  entriesJson: text('entries_json').notNull(),
+  // The Consolidation (domain/scoring/aggregate) with experts as their pseudonyms.
+  resultJson: text('result_json').notNull(),
+  total: integer('total').notNull(),
+  grade: text('grade').notNull(),
+  createdBy: text('created_by')
+    .notNull()
+    .references(() => users.id),
+  createdAt: text('created_at').notNull(),
+})
 
 // 专家组意见: the panel leader's consolidated opinion, overall and per level-1 indicator, confirmed once.
 export const panelOpinions = sqliteTable('panel_opinions', {

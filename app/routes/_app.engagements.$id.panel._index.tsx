@@ -460,6 +460,21 @@ export default function PanelPage() {
                 </select>
               )}
             </Field>
+            <Field name="divergencePercent" label="分歧阈值（极差超过分值的百分比，默认 25）" error={errorsFor('start-scoring').divergencePercent}>
+              {(f) => <input {...f} inputMode="numeric" defaultValue={String(valuesFor('start-scoring').divergencePercent ?? '25')} />}
+            </Field>
+            <fieldset>
+              <legend>评价等级线（得分率 %，默认 优 90 / 良 80 / 中 60）</legend>
+              <Field name="bandExcellent" label="优 ≥" error={errorsFor('start-scoring').bandExcellent}>
+                {(f) => <input {...f} inputMode="numeric" defaultValue={String(valuesFor('start-scoring').bandExcellent ?? '90')} />}
+              </Field>
+              <Field name="bandGood" label="良 ≥" error={errorsFor('start-scoring').bandGood}>
+                {(f) => <input {...f} inputMode="numeric" defaultValue={String(valuesFor('start-scoring').bandGood ?? '80')} />}
+              </Field>
+              <Field name="bandPass" label="中 ≥" error={errorsFor('start-scoring').bandPass}>
+                {(f) => <input {...f} inputMode="numeric" defaultValue={String(valuesFor('start-scoring').bandPass ?? '60')} />}
+              </Field>
+            </fieldset>
             <Field name="softDeadline" label="建议完成日期（可空）" error={errorsFor('start-scoring').softDeadline}>
               {(f) => <input {...f} type="date" />}
             </Field>

@@ -1,11 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
-import { notFound, requireUser } from '~/auth/require.server'
+import { notFound, requireRole, requireUser } from '~/auth/require.server'
 import { pointsText } from '~/domain/indicators/rules'
 import { AGGREGATION_RULES, type AggregationRule } from '~/domain/scoring/aggregate'
 import { AGREEMENT_EXPLANATIONS } from '~/domain/scoring/agreement'
-import { consolidationPage } from '~/services/scoring.server'
+import { now } from '~/clock.server'
+import { FormError } from '~/components/field'
+import { consolidationPage, requestJustification } from '~/services/scoring.server'
 import { formatDateTime } from '~/utils/datetime'
 
 export const meta: MetaFunction = () => [{ title: '评分汇总 · EvalDesk' }]
@@ -23,6 +25,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     rule: page.rule,
     declaredRule: page.round.aggregationRule,
     experts: page.experts.map((x) => x.key),
+    seats: page.experts.map((x) => ({ key: x.key, seatId: x.seatId })),
+    phase: page.round.phase,
+    divergencePercent: page.round.divergencePercent,
+    requests: page.requests,
+    stored: page.stored ? { rule: page.stored.rule, total: page.stored.total, grade: page.stored.grade, createdAt: page.stored.createdAt } : null,
     consolidation: page.consolidation,
     divergence: page.divergence,
     agreement: page.agreement,
@@ -32,11 +39,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireRole(request, ['agency_admin', 'evaluator'])
+  const fd = await request.formData()
+  // The page has one action: asking experts to justify or rescore (the service authorizes first).
+  const result = requestJustification(getDb(), actor, params.id ?? '', fd, now())
+  const code = String(fd.get('code') ?? '')
+  if (!result.ok) {
+    if (result.status === 404) throw notFound()
+    return data({ errors: result.errors as Record<string, string>, code, done: 0 }, { status: result.status })
+  }
+  return { errors: {} as Record<string, string>, code, done: result.value.count }
+}
+
+const REQUEST_STATUS: Record<string, string> = { open: '待答复', justified: '已说明理由', rescored: '已重评', lapsed: '未答复' }
+
 const ruleLabel = (code: string) => AGGREGATION_RULES.find((r) => r.code === code)?.label ?? code
 const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits))
 
 export default function ScoresPage() {
   const d = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const busy = useNavigation().state === 'submitting'
   if (!d.started)
     return (
       <section>
@@ -79,6 +103,11 @@ export default function ScoresPage() {
               导出评分明细表
             </a>
           </p>
+          {d.stored ? (
+            <p className="muted small" data-testid="stored-result">
+              结束评分时（{formatDateTime(d.stored.createdAt)}）按“{ruleLabel(d.stored.rule)}”确认的结果：{pointsText(d.stored.total)} 分，等级“{d.stored.grade}”，报告引用此结果。
+            </p>
+          ) : null}
           <p className="notice" data-testid="total">
             总分 <strong>{pointsText(c.total)}</strong> 分，得分率 {(c.rate * 100).toFixed(2)}%，等级 <strong>{c.grade.label}</strong>（{ruleLabel(d.rule)}）
           </p>
@@ -127,18 +156,70 @@ export default function ScoresPage() {
           </div>
           <div className="detail-grid">
             <div className="card">
-              <h2>评分分歧（极差超过分值的 25%）</h2>
+              <h2>评分分歧（极差超过分值的 {d.divergencePercent}%）</h2>
               {d.divergence.length === 0 ? (
                 <p className="muted">没有分歧较大的指标。</p>
               ) : (
-                <ul>
-                  {d.divergence.map((x) => (
-                    <li key={x.code}>
-                      {x.code} {x.name}：极差 {pointsText(x.spread)} 分（阈值 {pointsText(x.threshold)}），最低 {x.low.join('、')}，最高 {x.high.join('、')}
-                    </li>
-                  ))}
+                <ul data-testid="divergence">
+                  {d.divergence.map((x) => {
+                    const errors = actionData?.code === x.code ? actionData.errors : {}
+                    return (
+                      <li key={x.code}>
+                        {x.code} {x.name}：极差 {pointsText(x.spread)} 分（阈值 {pointsText(x.threshold)}），最低 {x.low.join('、')}，最高 {x.high.join('、')}
+                        {d.phase === 'discussion' ? (
+                          <Form method="post" className="stack request-form" data-code={x.code}>
+                            <input type="hidden" name="intent" value="request" />
+                            <input type="hidden" name="code" value={x.code} />
+                            <FormError error={errors._form} />
+                            <fieldset>
+                              <legend>请以下专家说明理由或重评</legend>
+                              {d.seats.map((s) => (
+                                <label key={s.seatId} className="inline">
+                                  <input type="checkbox" name="seatId" value={s.seatId} defaultChecked={x.low.includes(s.key) || x.high.includes(s.key)} /> {s.key}
+                                </label>
+                              ))}
+                              {errors.seatId ? <p className="field-error">{errors.seatId}</p> : null}
+                            </fieldset>
+                            <label>
+                              说明
+                              <textarea name="message" rows={2} maxLength={1000} defaultValue={`「${x.name}」专家评分差异较大（极差 ${pointsText(x.spread)} 分），请说明评分依据，或调整后重评。`} aria-invalid={Boolean(errors.message)} />
+                            </label>
+                            {errors.message ? <p className="field-error">{errors.message}</p> : null}
+                            <div>
+                              <button type="submit" disabled={busy}>
+                                发送请求
+                              </button>
+                              {actionData?.code === x.code && actionData.done > 0 ? <span className="muted small"> 已向 {actionData.done} 位专家发出请求</span> : null}
+                            </div>
+                          </Form>
+                        ) : null}
+                      </li>
+                    )
+                  })}
                 </ul>
               )}
+              {d.requests.length > 0 ? (
+                <table data-testid="requests">
+                  <thead>
+                    <tr>
+                      <th>指标</th>
+                      <th>专家</th>
+                      <th>状态</th>
+                      <th>答复</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.requests.map((r) => (
+                      <tr key={r.id}>
+                        <td>{r.code}</td>
+                        <td>{r.expertKey}</td>
+                        <td>{REQUEST_STATUS[r.status] ?? r.status}</td>
+                        <td>{r.response || '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : null}
             </div>
             <div className="card" data-testid="agreement">
               <h2>专家一致性（仅供参考，不影响结果）</h2>

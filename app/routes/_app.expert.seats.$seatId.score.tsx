@@ -7,7 +7,7 @@ import { now } from '~/clock.server'
 import { FormError } from '~/components/field'
 import { describeRule } from '~/domain/indicators/rule-spec'
 import type { IndicatorNode } from '~/domain/indicators/tree'
-import { expertScoringPage, saveScore, submitScores } from '~/services/scoring.server'
+import { expertScoringPage, justifyScore, saveScore, submitScores } from '~/services/scoring.server'
 import { formatDateTime } from '~/utils/datetime'
 
 export const meta: MetaFunction = () => [{ title: '在线评分 · EvalDesk' }]
@@ -31,6 +31,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return { intent, errors: {} as Record<string, string>, saved: result.value }
   }
+  if (intent === 'justify') {
+    const result = justifyScore(getDb(), actor, params.seatId ?? '', fd, now())
+    if (!result.ok) {
+      if (result.status === 404) throw notFound()
+      return data({ intent, errors: result.errors as Record<string, string>, saved: null }, { status: result.status })
+    }
+    return { intent, errors: {} as Record<string, string>, saved: null }
+  }
   if (intent === 'submit') {
     const result = submitScores(getDb(), actor, params.seatId ?? '', now())
     if (!result.ok) {
@@ -42,7 +50,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data({ intent, errors: { _form: '不支持此操作' } as Record<string, string>, saved: null }, { status: 400 })
 }
 
-type Item = ReturnType<typeof useLoaderData<typeof loader>>['items'][number]
+type Page = ReturnType<typeof useLoaderData<typeof loader>>
+type Item = Page['items'][number]
+type Request = Page['requests'][number]
+
+const REQUEST_STATUS: Record<Request['status'], string> = { open: '待答复', justified: '已说明理由', rescored: '已重评', lapsed: '未答复（讨论已结束）' }
 
 export default function ScoringPage() {
   const d = useLoaderData<typeof loader>()
@@ -77,10 +89,35 @@ export default function ScoringPage() {
           已于 {formatDateTime(d.submittedAt)} 提交，评分表已锁定。
         </p>
       ) : (
-        <p className="muted small">每项得分在离开输入框时自动保存；未得满分须填写扣分理由。提交前看不到其他专家的评分。</p>
+        <p className="muted small">
+          每项得分在离开输入框时自动保存；未得满分须填写扣分理由。提交前看不到其他专家的评分。
+          {!locked ? (
+            <>
+              {' '}
+              也可以<Link to={`/expert/seats/${d.seatId}/offline`}>下载 Excel 离线评分后上传</Link>。
+            </>
+          ) : null}
+        </p>
       )}
+      {d.requests.some((r) => r.status === 'open') ? (
+        <p className="warning" role="status" data-testid="open-requests">
+          项目负责人请您对 {d.requests.filter((r) => r.status === 'open').length} 项评分说明理由或重评，见下方标注的指标。
+        </p>
+      ) : null}
+      {d.panelView ? (
+        <p className="notice" data-testid="panel-view">
+          讨论阶段：下方显示专家组每位专家的评分（其他专家以代号显示，您是{d.panelView.self}）。当前汇总 {d.panelView.total / 100} 分，等级“{d.panelView.grade}”。
+        </p>
+      ) : null}
       {d.items.map((item) => (
-        <ScoreItem key={item.node.code} item={item} step={d.round.step} locked={locked} rescoring={rescoring} submitError={submitErrors[`score.${item.node.code}`]} />
+        <div key={item.node.code}>
+          <ScoreItem item={item} step={d.round.step} locked={locked} rescoring={rescoring} submitError={submitErrors[`score.${item.node.code}`]} panel={d.panelView} />
+          {d.requests
+            .filter((r) => r.code === item.node.code)
+            .map((r) => (
+              <RequestCard key={r.id} request={r} />
+            ))}
+        </div>
       ))}
       {!locked && !rescoring ? (
         <Form method="post" className="stack">
@@ -95,7 +132,41 @@ export default function ScoringPage() {
   )
 }
 
-function ScoreItem({ item, step, locked, rescoring, submitError }: { item: Item; step: number; locked: boolean; rescoring: boolean; submitError?: string }) {
+function RequestCard({ request }: { request: Request }) {
+  const fetcher = useFetcher<typeof action>()
+  const error = fetcher.data?.errors?.[`response.${request.id}`] ?? fetcher.data?.errors?._form
+  return (
+    <div className={`card request-card${request.status === 'open' ? ' has-error' : ''}`} data-request-code={request.code}>
+      <p>
+        <strong>项目负责人请您说明或重评：</strong>
+        {request.message} <span className="muted small">（{formatDateTime(request.requestedAt)}，{REQUEST_STATUS[request.status]}）</span>
+      </p>
+      {request.response ? <p className="small">您的答复：{request.response}</p> : null}
+      {request.status === 'open' ? (
+        <fetcher.Form method="post" className="stack">
+          <input type="hidden" name="intent" value="justify" />
+          <input type="hidden" name="requestId" value={request.id} />
+          <label>
+            维持原评分的理由（如需改分，请在上方填写重评理由并保存重评）
+            <textarea name="response" rows={2} maxLength={2000} aria-invalid={Boolean(error)} />
+          </label>
+          {error ? (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div>
+            <button type="submit" disabled={fetcher.state !== 'idle'}>
+              提交说明（维持评分）
+            </button>
+          </div>
+        </fetcher.Form>
+      ) : null}
+    </div>
+  )
+}
+
+function ScoreItem({ item, step, locked, rescoring, submitError, panel }: { item: Item; step: number; locked: boolean; rescoring: boolean; submitError?: string; panel: Page['panelView'] }) {
   const fetcher = useFetcher<typeof action>()
   const formRef = useRef<HTMLFormElement>(null)
   const node = item.node as IndicatorNode
@@ -139,6 +210,13 @@ function ScoreItem({ item, step, locked, rescoring, submitError }: { item: Item;
       ) : null}
       {node.rule ? <p className="small">评分标准：{node.ruleText || describeRule(node.rule, node.weight, node.direction)}</p> : null}
       {item.hint ? <p className="muted small">{item.hint}</p> : null}
+      {panel?.byCode[node.code] ? (
+        <p className={`small${panel.flagged.includes(node.code) ? ' warning' : ''}`} data-testid="panel-scores">
+          专家组评分：
+          {panel.experts.map((k) => `${k}${k === panel.self ? '（本人）' : ''} ${(panel.byCode[node.code]!.scores[k] ?? 0) / 100}`).join('，')}；汇总 {panel.byCode[node.code]!.aggregated / 100}
+          {panel.flagged.includes(node.code) ? '（分歧较大）' : ''}
+        </p>
+      ) : null}
       <div className="score-fields">
         <label>
           得分（0–{node.weight / 100}，步长 {step / 100}）

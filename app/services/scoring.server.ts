@@ -4,11 +4,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
-import { panelOpinions, scoreEntries, scoreSubmissions, scoringRounds, sheetVersions } from '../../db/schema'
+import { consolidationResults, panelOpinions, rescoreRequests, scoreEntries, scoreSubmissions, scoringRounds, sheetVersions } from '../../db/schema'
 import { suggestScore } from '../domain/indicators/rules'
-import { consolidate, type AggregationRule, type ScoreCell } from '../domain/scoring/aggregate'
+import { consolidate, type AggregationRule, type Consolidation, type ScoreCell } from '../domain/scoring/aggregate'
 import { agreementSummary } from '../domain/scoring/agreement'
 import { divergenceFlags } from '../domain/scoring/divergence'
+import { NATIONAL_BANDS, validateBands, type GradeBand } from '../domain/scoring/grade'
 import { sensitivity } from '../domain/scoring/sensitivity'
 import { PHASE_LABELS, scoringAllows } from '../domain/scoring/phases'
 import { walkTree, type IndicatorNode } from '../domain/indicators/tree'
@@ -21,7 +22,7 @@ import { appendAudit, auditActor } from '../models/audit.server'
 import { engagementResource } from '../models/engagement.server'
 import { currentSheet, parseTree } from '../models/framework.server'
 import { expertByUserId, findPanel, findPanelById, findSeat, isConflicted, listSeats } from '../models/panel.server'
-import { choice, isoDate, parseForm, type FieldErrors, type FormValues } from '../utils/form'
+import { choice, formValues, isoDate, parseForm, type FieldErrors, type FormValues } from '../utils/form'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { currentFactsHash, panelGateProblems } from './panel-readiness.server'
 import { inTransaction } from './transaction.server'
@@ -43,7 +44,32 @@ const startSchema = z.object({
   step: choice(['0.1', '0.5', '1'] as const, '请选择评分步长'),
   softDeadline: z.preprocess((v) => (v === '' ? undefined : v), isoDate('建议完成日期').optional()),
   hardDeadline: z.preprocess((v) => (v === '' ? undefined : v), isoDate('截止日期').optional()),
+  divergencePercent: percentField('分歧阈值', 25, 5, 100),
+  bandExcellent: percentField('“优”的最低得分率', 90, 1, 100),
+  bandGood: percentField('“良”的最低得分率', 80, 1, 100),
+  bandPass: percentField('“中”的最低得分率', 60, 1, 100),
 })
+
+function percentField(label: string, fallback: number, min: number, max: number) {
+  return z.preprocess(
+    (v) => (v === undefined || v === '' ? fallback : typeof v === 'string' && /^\d{1,3}$/.test(v.trim()) ? Number(v.trim()) : Number.NaN),
+    z.number({ invalid_type_error: `${label}须为 ${min}–${max} 的整数` }).int().min(min, `${label}须为 ${min}–${max} 的整数`).max(max, `${label}须为 ${min}–${max} 的整数`),
+  )
+}
+
+/** The round's grade bands from the three thresholds (percent of full marks), national when unchanged. */
+function bandsFrom(excellent: number, good: number, pass: number): GradeBand[] {
+  return [
+    { grade: '优', label: `优（${excellent} 分及以上）`, minRate: excellent / 100 },
+    { grade: '良', label: `良（${good} 分至 ${excellent} 分）`, minRate: good / 100 },
+    { grade: '中', label: `中（${pass} 分至 ${good} 分）`, minRate: pass / 100 },
+    { grade: '差', label: `差（${pass} 分以下）`, minRate: 0 },
+  ]
+}
+
+export function bandsOf(round: RoundRow): GradeBand[] {
+  return round.bandsJson ? (JSON.parse(round.bandsJson) as GradeBand[]) : NATIONAL_BANDS
+}
 
 /**
  * 开始评分: needs a ready panel; freezes the sheet if it is still a valid draft (the sheet is frozen
@@ -53,7 +79,13 @@ export function startScoring(db: Db, actor: Actor, engagementId: string, fd: For
   const parsed = parseForm(startSchema, fd)
   if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
   const { softDeadline, hardDeadline } = parsed.data
-  if (softDeadline && hardDeadline && hardDeadline < softDeadline) return { ok: false, status: 400, errors: { hardDeadline: '截止日期不能早于建议完成日期' } }
+  if (softDeadline && hardDeadline && hardDeadline < softDeadline) return { ok: false, status: 400, errors: { hardDeadline: '截止日期不能早于建议完成日期' }, values: formValues(fd) }
+  const { bandExcellent, bandGood, bandPass } = parsed.data
+  if (!(bandExcellent > bandGood && bandGood > bandPass)) return { ok: false, status: 400, errors: { bandGood: '等级线须满足 优 > 良 > 中' }, values: formValues(fd) }
+  const bands = bandsFrom(bandExcellent, bandGood, bandPass)
+  const bandProblems = validateBands(bands)
+  if (bandProblems.length > 0) return { ok: false, status: 400, errors: { bandGood: bandProblems.join('；') }, values: formValues(fd) }
+  const national = bandExcellent === 90 && bandGood === 80 && bandPass === 60
   return inTransaction(db, (tx) => {
     const e = engagementForViewer(tx, actor, engagementId)
     if (!e) return NOT_FOUND
@@ -82,6 +114,8 @@ export function startScoring(db: Db, actor: Actor, engagementId: string, fd: For
         softDeadline: endOfDay(softDeadline),
         hardDeadline: endOfDay(hardDeadline),
         aggregationRule: parsed.data.aggregationRule,
+        divergencePercent: parsed.data.divergencePercent,
+        bandsJson: national ? null : JSON.stringify(bands),
         openedBy: actor.userId,
         openedAt: at,
         updatedAt: at,
@@ -158,9 +192,13 @@ export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Dat
   const entries = latestEntries(db, ctx.round.id, ctx.seat.id)
   const leaves = walkTree(ctx.tree).filter(({ node }) => node.children.length === 0)
   const submitted = submissionOf(db, ctx.round.id, ctx.seat.id)
+  const panelView = submitted && scoringAllows(ctx.round.phase, 'expert_other_submitted', 'see_other_expert_scores') ? panelScoresFor(db, ctx.panel.engagementId, ctx.seat.id) : null
   return {
     round: { phase: ctx.round.phase, step: ctx.round.stepHundredths, softDeadline: ctx.round.softDeadline, hardDeadline: ctx.round.hardDeadline, deadline: deadlineState(ctx.round, now) },
     mayRescore: ctx.round.phase === 'discussion' && submitted !== undefined,
+    requests: requestsOf(db, ctx.round.id, ctx.seat.id),
+    panelView,
+    seatId: ctx.seat.id,
     sheetVersionNo: ctx.sheetVersionNo,
     submittedAt: submitted?.submittedAt ?? null,
     items: leaves.map(({ node, path }) => {
@@ -168,6 +206,33 @@ export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Dat
       return { node, path: path.slice(0, -1).join(' › '), entry: e ? { score: e.score, reason: e.reason, comment: e.comment, versionNo: e.versionNo } : null, hint: suggestionHint(node) }
     }),
   }
+}
+
+/**
+ * What a submitted expert sees in the discussion phase: every expert's current score per indicator
+ * (others by pseudonym, their own marked) and the aggregated result under the declared rule.
+ */
+function panelScoresFor(db: Db | Tx, engagementId: string, seatId: string) {
+  const result = consolidationOf(db, engagementId)
+  if (!result?.consolidation) return null
+  const self = result.experts.find((x) => x.seatId === seatId)?.key ?? null
+  return {
+    self,
+    experts: result.experts.map((x) => x.key),
+    byCode: Object.fromEntries(result.consolidation.leaves.map((l) => [l.code, { scores: l.expertScores, aggregated: l.score }])),
+    flagged: result.divergence.map((d) => d.code),
+    total: result.consolidation.total,
+    grade: result.consolidation.grade.grade,
+  }
+}
+
+function requestsOf(db: Db | Tx, roundId: string, seatId: string) {
+  return db
+    .select({ id: rescoreRequests.id, code: rescoreRequests.code, message: rescoreRequests.message, status: rescoreRequests.status, response: rescoreRequests.response, requestedAt: rescoreRequests.requestedAt, respondedAt: rescoreRequests.respondedAt })
+    .from(rescoreRequests)
+    .where(and(eq(rescoreRequests.roundId, roundId), eq(rescoreRequests.seatId, seatId)))
+    .orderBy(rescoreRequests.requestedAt)
+    .all()
 }
 
 /** Until fieldwork data is attached (a later issue), a rule can only suggest where it needs no inputs. */
@@ -281,6 +346,10 @@ function applyScore(tx: Tx, actor: Actor, ctx: ScorerContext, input: ScoreInput,
     .values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, code: node.code, versionNo, score: score.value, reason: input.reason, comment: input.comment, rescoreReason: rescoring ? input.rescoreReason : '', createdBy: actor.userId, createdAt: now.toISOString() })
     .run()
   if (rescoring) {
+    tx.update(rescoreRequests)
+      .set({ status: 'rescored', response: input.rescoreReason, responseVersionNo: versionNo, respondedAt: now.toISOString() })
+      .where(and(eq(rescoreRequests.roundId, ctx.round.id), eq(rescoreRequests.seatId, ctx.seat.id), eq(rescoreRequests.code, node.code), eq(rescoreRequests.status, 'open')))
+      .run()
     appendAudit(tx, {
       actor: auditActor(actor),
       action: 'scoring.rescore',
@@ -375,15 +444,33 @@ export function consolidationOf(db: Db | Tx, engagementId: string, rule?: Aggreg
   const cells: ScoreCell[] = experts.flatMap((x) => [...latestEntries(db, round.id, x.seatId).values()].map((e) => ({ expertKey: x.key, code: e.code, score: e.score })))
   const chosen = rule ?? round.aggregationRule
   if (experts.length === 0) return { round, rule: chosen, experts, consolidation: null, divergence: [], agreement: null, sensitivity: null }
-  const consolidation = consolidate(tree, cells, chosen)
+  const bands = bandsOf(round)
+  const consolidation = consolidate(tree, cells, chosen, bands)
   return {
     round,
     rule: chosen,
     experts,
     consolidation,
-    divergence: divergenceFlags(consolidation.leaves),
+    divergence: divergenceFlags(consolidation.leaves, round.divergencePercent / 100),
     agreement: agreementSummary(tree, cells),
-    sensitivity: sensitivity(tree, cells, chosen),
+    sensitivity: sensitivity(tree, cells, chosen, bands),
+  }
+}
+
+/** The consolidation stored when the lead closed scoring: what reports cite. */
+export function storedConsolidation(db: Db | Tx, engagementId: string) {
+  const round = findRound(db, engagementId)
+  if (!round) return null
+  const row = db.select().from(consolidationResults).where(eq(consolidationResults.roundId, round.id)).get()
+  if (!row) return null
+  return {
+    rule: row.rule,
+    bands: JSON.parse(row.bandsJson) as GradeBand[],
+    entries: JSON.parse(row.entriesJson) as Record<string, Record<string, number>>,
+    consolidation: JSON.parse(row.resultJson) as Consolidation,
+    total: row.total,
+    grade: row.grade,
+    createdAt: row.createdAt,
   }
 }
 
@@ -398,7 +485,14 @@ export function consolidationPage(db: Db, actor: Actor, engagementId: string, ru
   const result = consolidationOf(db, e.id, rule)
   if (!result) return { engagement: { id: e.id, name: e.name }, round: null }
   if (!scoringAllows(result.round.phase, 'lead', 'see_other_expert_scores')) return undefined
-  return { engagement: { id: e.id, name: e.name }, ...result, history: scoreHistory(db, e.id, result.experts), opinion: opinionOf(db, e.id) }
+  return {
+    engagement: { id: e.id, name: e.name },
+    ...result,
+    history: scoreHistory(db, e.id, result.experts),
+    opinion: opinionOf(db, e.id),
+    requests: requestsForLead(db, result.round.id, result.experts),
+    stored: storedConsolidation(db, e.id),
+  }
 }
 
 const phaseSchema = z.object({ to: choice(['discussion', 'closed'] as const, '请选择阶段'), version: z.preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN), z.number({ invalid_type_error: '表单已过期，请刷新后重试' })) })
@@ -430,10 +524,39 @@ export function setScoringPhase(db: Db, actor: Actor, engagementId: string, fd: 
       if (pending.length > 0) return { ok: false, status: 409, errors: { _form: `还有 ${pending.length} 位专家未提交评分（${pending.map((s) => s.expertName).join('、')}）` } }
     }
     const at = now.toISOString()
+    if (parsed.data.to === 'closed') storeConsolidation(tx, actor, e.id, now)
     tx.update(scoringRounds).set({ phase: parsed.data.to, updatedAt: at, version: sql`${scoringRounds.version} + 1` }).where(eq(scoringRounds.id, round.id)).run()
     appendAudit(tx, { actor: auditActor(actor), action: 'scoring.phase', entity: 'engagement', entityId: e.id, before: { phase: round.phase }, after: { phase: parsed.data.to }, at: now })
     return { ok: true, value: { phase: parsed.data.to } }
   })
+}
+
+/**
+ * On closing: open justify/rescore requests lapse, and the consolidation under the declared rule is
+ * stored with the version of every score it used, so later reports cite exactly these numbers.
+ */
+function storeConsolidation(tx: Tx, actor: Actor, engagementId: string, now: Date) {
+  const result = consolidationOf(tx, engagementId)!
+  const at = now.toISOString()
+  tx.update(rescoreRequests).set({ status: 'lapsed', respondedAt: at }).where(and(eq(rescoreRequests.roundId, result.round.id), eq(rescoreRequests.status, 'open'))).run()
+  if (!result.consolidation) return
+  const entries = Object.fromEntries(result.experts.map((x) => [x.seatId, Object.fromEntries([...latestEntries(tx, result.round.id, x.seatId)].map(([code, e]) => [code, e.versionNo]))]))
+  const bands = bandsOf(result.round)
+  tx.insert(consolidationResults)
+    .values({
+      id: newId(),
+      roundId: result.round.id,
+      rule: result.rule,
+      bandsJson: JSON.stringify(bands),
+      entriesJson: JSON.stringify(entries),
+      resultJson: JSON.stringify(result.consolidation),
+      total: result.consolidation.total,
+      grade: result.consolidation.grade.grade,
+      createdBy: actor.userId,
+      createdAt: at,
+    })
+    .run()
+  appendAudit(tx, { actor: auditActor(actor), action: 'scoring.consolidate', entity: 'engagement', entityId: engagementId, after: { rule: result.rule, total: result.consolidation.total, grade: result.consolidation.grade.grade, entries }, at: now })
 }
 
 /** Every saved version of every score, for the lead: who (pseudonym), when, old → new, why. */
@@ -463,6 +586,85 @@ export function matrixReasons(db: Db | Tx, engagementId: string, experts: { key:
       .filter((e) => e.reason !== '' || e.comment !== '')
       .map((e) => ({ expertKey: x.key, code: e.code, reason: e.reason, comment: e.comment })),
   )
+}
+
+// ---- 分歧处理: the lead asks experts to justify or rescore ------------------------------------
+
+const requestSchema = z.object({
+  code: z.string().min(1, '请选择指标').max(20),
+  seatId: z.array(z.string()).min(1, '请至少选择一位专家').max(15),
+  message: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().min(1, '请写明需要专家说明或重评的内容').max(1000, '说明不能超过 1000 个字符')),
+})
+
+/**
+ * 请专家说明或重评: in the discussion phase the lead asks chosen experts (usually those at the
+ * extremes of a divergent indicator) to justify their score or rescore it. One open request per
+ * expert and indicator; a rescore or a justification answers it.
+ */
+export function requestJustification(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date): Result<{ count: number }> {
+  return inTransaction(db, (tx) => {
+    const e = engagementForViewer(tx, actor, engagementId)
+    if (!e) return NOT_FOUND
+    if (!can(actor, 'panel.manage', engagementResource(e)) || !mayLeadScoring(actor, e)) return { ok: false, status: 403, errors: { _form: '只有项目负责人可以请专家说明或重评' } }
+    const parsed = parseForm(requestSchema, fd, ['seatId'])
+    if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+    const { code, seatId: seatIds, message } = parsed.data
+    const result = consolidationOf(tx, e.id)
+    if (!result || result.round.phase !== 'discussion') return { ok: false, status: 409, errors: { _form: '只有在讨论阶段才能请专家说明或重评' } }
+    const leaf = result.consolidation?.leaves.find((l) => l.code === code)
+    if (!leaf) return { ok: false, status: 400, errors: { code: '未找到该指标' }, values: formValues(fd, ['seatId']) }
+    const chosen = result.experts.filter((x) => seatIds.includes(x.seatId))
+    if (chosen.length !== new Set(seatIds).size) return { ok: false, status: 400, errors: { seatId: '所选专家不在已提交评分的专家中' }, values: formValues(fd, ['seatId']) }
+    const open = tx
+      .select({ seatId: rescoreRequests.seatId })
+      .from(rescoreRequests)
+      .where(and(eq(rescoreRequests.roundId, result.round.id), eq(rescoreRequests.code, code), eq(rescoreRequests.status, 'open')))
+      .all()
+    const pending = chosen.filter((x) => open.some((o) => o.seatId === x.seatId))
+    if (pending.length > 0) return { ok: false, status: 409, errors: { seatId: `${pending.map((x) => x.key).join('、')}对该指标已有未答复的请求` }, values: formValues(fd, ['seatId']) }
+    const at = now.toISOString()
+    for (const x of chosen) tx.insert(rescoreRequests).values({ id: newId(), roundId: result.round.id, seatId: x.seatId, code, message, status: 'open', requestedBy: actor.userId, requestedAt: at }).run()
+    appendAudit(tx, { actor: auditActor(actor), action: 'scoring.request', entity: 'engagement', entityId: e.id, after: { code, experts: chosen.map((x) => x.key), message }, at: now })
+    return { ok: true, value: { count: chosen.length } }
+  })
+}
+
+const justifySchema = z.object({
+  requestId: z.string().min(1).max(40),
+  response: z.preprocess((v) => (typeof v === 'string' ? cleanText(v) : ''), z.string().min(1, '请填写维持原评分的理由').max(2000, '理由不能超过 2000 个字符')),
+})
+
+/** 说明理由（维持评分）: the expert answers an open request without changing the score. */
+export function justifyScore(db: Db, actor: Actor, seatId: string, fd: FormData, now: Date): Result<{ code: string }> {
+  const parsed = parseForm(justifySchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [k === 'response' ? `response.${String(fd.get('requestId') ?? '')}` : k, v])), values: parsed.values }
+  return inTransaction(db, (tx) => {
+    const ctx = scorerContext(tx, actor, seatId)
+    if (!ctx) return NOT_FOUND
+    const request = tx
+      .select()
+      .from(rescoreRequests)
+      .where(and(eq(rescoreRequests.id, parsed.data.requestId), eq(rescoreRequests.roundId, ctx.round.id), eq(rescoreRequests.seatId, ctx.seat.id)))
+      .get()
+    if (!request) return NOT_FOUND
+    if (ctx.round.phase !== 'discussion' || request.status !== 'open') return { ok: false, status: 409, errors: { _form: '该请求已答复或讨论已结束' } }
+    tx.update(rescoreRequests).set({ status: 'justified', response: parsed.data.response, respondedAt: now.toISOString() }).where(eq(rescoreRequests.id, request.id)).run()
+    appendAudit(tx, { actor: auditActor(actor), action: 'scoring.justify', entity: 'seat', entityId: ctx.seat.id, after: { engagementId: ctx.panel.engagementId, code: request.code, response: parsed.data.response }, at: now })
+    return { ok: true, value: { code: request.code } }
+  })
+}
+
+/** Every request of the round with its answer, for the lead (experts by pseudonym). */
+function requestsForLead(db: Db | Tx, roundId: string, experts: { key: string; seatId: string }[]) {
+  const keyOf = new Map(experts.map((x) => [x.seatId, x.key]))
+  return db
+    .select()
+    .from(rescoreRequests)
+    .where(eq(rescoreRequests.roundId, roundId))
+    .orderBy(rescoreRequests.requestedAt, rescoreRequests.code)
+    .all()
+    .map((r) => ({ id: r.id, expertKey: keyOf.get(r.seatId) ?? '—', code: r.code, message: r.message, status: r.status, response: r.response, requestedAt: r.requestedAt, respondedAt: r.respondedAt }))
+    .sort((x, y) => x.requestedAt.localeCompare(y.requestedAt) || x.code.localeCompare(y.code) || x.expertKey.localeCompare(y.expertKey))
 }
 
 // ---- 专家组意见 ---------------------------------------------------------------------------------
