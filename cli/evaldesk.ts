@@ -24,8 +24,10 @@ import { command as frameworkExport } from './commands/framework-export'
 import { command as drawReplay } from './commands/draw-replay'
 import { command as consolidate } from './commands/consolidate'
 import { command as expertImport } from './commands/expert-import'
+import { command as bundleImport } from './commands/bundle-import'
+import { command as bundleExport } from './commands/bundle-export'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate]
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {
