@@ -1,0 +1,346 @@
+// The Word rendering of a ReportDocument: A4 in the spirit of GB/T 9704-2012, a cover without header or
+// footer, front matter and a field-based TOC (page numbers in Roman), then the body with its own page
+// numbers from 1, a running header and the verification code in every footer. Same document → same bytes.
+import {
+  AlignmentType,
+  Document,
+  FileChild,
+  Footer,
+  Header,
+  HeadingLevel,
+  ImageRun,
+  NumberFormat,
+  Packer,
+  PageNumber,
+  Paragraph,
+  SectionType,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableOfContents,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  VerticalMergeType,
+  WidthType,
+  type ISectionOptions,
+} from 'docx'
+import QRCode from 'qrcode'
+import {
+  headingsOf,
+  placeCells,
+  type Align,
+  type Block,
+  type HeadingBlock,
+  type ParagraphBlock,
+  type ReportDocument,
+  type TableBlock,
+  type TableCell as ReportCell,
+} from '../document'
+import { reproducible } from './reproducible-package'
+import { reportStyles, STYLE } from './styles'
+
+const mm = (v: number) => Math.round((v * 1440) / 25.4)
+
+/** A4 (Word's own twips for 210 × 297 mm) with the GB/T 9704 margins 37/35/28/26 mm (top/bottom/left/right). */
+const PAGE = {
+  size: { width: 11906, height: 16838 },
+  margin: {
+    top: mm(37),
+    bottom: mm(35),
+    left: mm(28),
+    right: mm(26),
+    header: mm(15),
+    footer: mm(18),
+    gutter: 0,
+  },
+}
+export const TEXT_WIDTH = PAGE.size.width - PAGE.margin.left - PAGE.margin.right
+
+/** The QR code on the cover: 25 mm square (pixels at 96 dpi, as docx measures images). */
+const QR_PIXELS = 94
+
+const ALIGNMENT = {
+  left: AlignmentType.LEFT,
+  center: AlignmentType.CENTER,
+  right: AlignmentType.RIGHT,
+  justify: AlignmentType.JUSTIFIED,
+} as const
+
+const HEADING_LEVEL = {
+  1: HeadingLevel.HEADING_1,
+  2: HeadingLevel.HEADING_2,
+  3: HeadingLevel.HEADING_3,
+  4: HeadingLevel.HEADING_4,
+} as const
+
+/** Runs of `text`, a '\n' becoming a line break inside the paragraph. */
+function linesOf(text: string, bold?: boolean): TextRun[] {
+  return text
+    .split('\n')
+    .map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : 0, ...(bold ? { bold: true } : {}) }))
+}
+
+const PARAGRAPH_STYLE = {
+  body: undefined,
+  plain: STYLE.plain,
+  signature: STYLE.signature,
+  note: STYLE.note,
+} as const
+
+function paragraphOf(block: ParagraphBlock, pageBreakBefore: boolean): Paragraph {
+  const style = PARAGRAPH_STYLE[block.style ?? 'body']
+  return new Paragraph({
+    ...(style ? { style } : {}),
+    ...(block.align ? { alignment: ALIGNMENT[block.align] } : {}),
+    ...(pageBreakBefore ? { pageBreakBefore: true } : {}),
+    children: block.runs.flatMap((r) => linesOf(r.text, r.bold)),
+  })
+}
+
+function headingOf(block: HeadingBlock, pageBreakBefore: boolean): Paragraph {
+  return new Paragraph({
+    heading: HEADING_LEVEL[block.level],
+    ...(pageBreakBefore ? { pageBreakBefore: true } : {}),
+    children: linesOf(block.text),
+  })
+}
+
+/** Column widths in twips from the relative shares, summing exactly to the text width. */
+export function columnWidths(shares: readonly number[], total = TEXT_WIDTH): number[] {
+  const sum = shares.reduce((s, w) => s + w, 0)
+  if (!(sum > 0) || shares.some((w) => !(w > 0))) throw new Error('表格列宽必须为正数')
+  const widths = shares.map((w) => Math.floor((total * w) / sum))
+  widths[widths.length - 1]! += total - widths.reduce((s, w) => s + w, 0)
+  return widths
+}
+
+type GridCell =
+  | { kind: 'start'; cell: ReportCell; col: number; span: number }
+  | { kind: 'continue'; col: number; span: number }
+
+/**
+ * Each row's cells left to right, with the cells a rowSpan covers written as vMerge continuations (Word needs
+ * a <w:tc> in every row of a vertical merge; the document omits them, as HTML does).
+ */
+export function gridRows(columns: number, rows: readonly ReportCell[][]): GridCell[][] {
+  const placed = placeCells(columns, rows)
+  const grid: GridCell[][] = placed.map((row) =>
+    row.map((p) => ({ kind: 'start', cell: p.cell, col: p.col, span: p.cell.colSpan ?? 1 })),
+  )
+  placed.forEach((row, r) => {
+    for (const p of row) {
+      const last = Math.min(r + (p.cell.rowSpan ?? 1) - 1, placed.length - 1)
+      for (let k = r + 1; k <= last; k += 1)
+        grid[k]!.push({ kind: 'continue', col: p.col, span: p.cell.colSpan ?? 1 })
+    }
+  })
+  return grid.map((row) => row.sort((a, b) => a.col - b.col))
+}
+
+function tableOf(block: TableBlock, pageBreakBefore: boolean): FileChild[] {
+  const widths = columnWidths(block.columns.map((c) => c.width))
+  const widthOf = (col: number, span: number) => widths.slice(col, col + span).reduce((s, w) => s + w, 0)
+  const headerCount = block.header.length
+  const rows = gridRows(widths.length, [...block.header, ...block.rows]).map((cells, r) => {
+    const isHeader = r < headerCount
+    return new TableRow({
+      tableHeader: isHeader,
+      cantSplit: true,
+      children: cells.map((g) => {
+        const common = {
+          width: { size: widthOf(g.col, g.span), type: WidthType.DXA },
+          verticalAlign: VerticalAlignTable.CENTER,
+          ...(g.span > 1 ? { columnSpan: g.span } : {}),
+        }
+        if (g.kind === 'continue')
+          return new TableCell({
+            ...common,
+            verticalMerge: VerticalMergeType.CONTINUE,
+            children: [new Paragraph({ style: STYLE.tableText })],
+          })
+        const align: Align = g.cell.align ?? (isHeader ? 'center' : (block.columns[g.col]?.align ?? 'left'))
+        return new TableCell({
+          ...common,
+          ...((g.cell.rowSpan ?? 1) > 1 ? { verticalMerge: VerticalMergeType.RESTART } : {}),
+          children: [
+            new Paragraph({
+              style: STYLE.tableText,
+              alignment: ALIGNMENT[align],
+              children: linesOf(g.cell.text, g.cell.bold || isHeader),
+            }),
+          ],
+        })
+      }),
+    })
+  })
+  const out: FileChild[] = []
+  if (block.caption)
+    out.push(
+      new Paragraph({
+        style: STYLE.tableCaption,
+        ...(pageBreakBefore ? { pageBreakBefore: true } : {}),
+        children: linesOf(block.caption),
+      }),
+    )
+  else if (pageBreakBefore) out.push(new Paragraph({ style: STYLE.plain, pageBreakBefore: true }))
+  out.push(
+    new Table({
+      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      alignment: AlignmentType.CENTER,
+      // Narrow side margins (1 mm) so 「100.00」 and 「85.0%」 fit the score table's narrow columns on one line.
+      margins: { top: 30, bottom: 30, left: 57, right: 57 },
+      rows,
+    }),
+  )
+  if (block.note) out.push(new Paragraph({ style: STYLE.note, children: linesOf(block.note) }))
+  else out.push(new Paragraph({ style: STYLE.note })) // Word needs a paragraph between a table and what follows.
+  return out
+}
+
+/**
+ * The blocks as Word content. A page break becomes "page break before" on the next paragraph, so no empty
+ * line is left at the top of the new page; `startOnNewPage` does the same for the first block.
+ */
+function blocksOf(blocks: readonly Block[], startOnNewPage = false): FileChild[] {
+  const out: FileChild[] = []
+  let breakPending = startOnNewPage
+  for (const block of blocks) {
+    if (block.kind === 'pageBreak') {
+      breakPending = true
+      continue
+    }
+    if (block.kind === 'paragraph') out.push(paragraphOf(block, breakPending))
+    else if (block.kind === 'heading') out.push(headingOf(block, breakPending))
+    else out.push(...tableOf(block, breakPending))
+    breakPending = false
+  }
+  if (breakPending && out.length > 0) out.push(new Paragraph({ style: STYLE.plain, pageBreakBefore: true }))
+  return out
+}
+
+async function coverOf(doc: ReportDocument): Promise<FileChild[]> {
+  const { cover } = doc
+  const out: FileChild[] = [new Paragraph({ style: STYLE.coverTitle, children: linesOf(cover.title) })]
+  if (cover.subtitle)
+    out.push(new Paragraph({ style: STYLE.coverSubtitle, children: linesOf(cover.subtitle) }))
+  cover.lines.forEach((line, i) =>
+    out.push(
+      new Paragraph({
+        style: STYLE.coverLine,
+        spacing: { before: i === 0 ? 1800 : 0 },
+        children: linesOf(`${line.label}：${line.value}`),
+      }),
+    ),
+  )
+  if (cover.sealNote)
+    out.push(
+      new Paragraph({ style: STYLE.coverLine, spacing: { before: 600 }, children: linesOf(cover.sealNote) }),
+    )
+  if (cover.verification) {
+    const { code, url } = cover.verification
+    // Whole pixels per module keep the edges sharp; 4 is enough at 25 mm, and PNG encoding grows with the area.
+    const png = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 4 })
+    out.push(
+      new Paragraph({
+        style: STYLE.coverNote,
+        spacing: { before: 480, line: 240, lineRule: 'auto' },
+        children: [
+          new ImageRun({
+            type: 'png',
+            data: png,
+            transformation: { width: QR_PIXELS, height: QR_PIXELS },
+            altText: { id: '1', name: 'verification-qr', title: '报告验证二维码', description: url },
+          }),
+        ],
+      }),
+      new Paragraph({ style: STYLE.coverNote, children: linesOf(`报告验证码：${code}`, true) }),
+      new Paragraph({ style: STYLE.coverNote, children: linesOf(`扫描二维码或访问 ${url} 核验报告`) }),
+    )
+  }
+  return out
+}
+
+function footerOf(doc: ReportDocument): Footer {
+  const code = doc.cover.verification?.code
+  return new Footer({
+    children: [
+      new Paragraph({
+        style: STYLE.pageNumber,
+        children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'] })],
+      }),
+      ...(code ? [new Paragraph({ style: STYLE.footerNote, children: linesOf(`报告验证码：${code}`) })] : []),
+    ],
+  })
+}
+
+function frontSectionOf(doc: ReportDocument): ISectionOptions | null {
+  const children: FileChild[] = []
+  doc.frontMatter.forEach((page, i) => children.push(...blocksOf(page, i > 0)))
+  if (doc.toc) {
+    children.push(
+      new Paragraph({
+        style: STYLE.tocTitle,
+        ...(children.length > 0 ? { pageBreakBefore: true } : {}),
+        children: linesOf(doc.toc.title),
+      }),
+      new TableOfContents(doc.toc.title, { hyperlink: true, headingStyleRange: '1-2' }),
+    )
+  }
+  if (children.length === 0) return null
+  return {
+    properties: {
+      type: SectionType.NEXT_PAGE,
+      page: { ...PAGE, pageNumbers: { start: 1, formatType: NumberFormat.UPPER_ROMAN } },
+    },
+    footers: { default: footerOf(doc) },
+    children,
+  }
+}
+
+/** The DOCX bytes of `doc`; the same document gives the same bytes, whatever was rendered before. */
+export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
+  const front = frontSectionOf(doc)
+  const body = blocksOf(doc.body)
+  const file = new Document({
+    title: doc.meta.title,
+    subject: doc.meta.subject,
+    creator: doc.meta.author,
+    lastModifiedBy: doc.meta.author,
+    // Word asks to update fields on opening, which fills the TOC's page numbers.
+    features: { updateFields: doc.toc !== null },
+    styles: reportStyles(),
+    sections: [
+      { properties: { page: PAGE }, children: await coverOf(doc) },
+      ...(front ? [front] : []),
+      {
+        properties: {
+          type: SectionType.NEXT_PAGE,
+          page: { ...PAGE, pageNumbers: { start: 1, formatType: NumberFormat.DECIMAL } },
+        },
+        ...(doc.runningHeader
+          ? {
+              headers: {
+                default: new Header({
+                  children: [
+                    new Paragraph({ style: STYLE.runningHeader, children: linesOf(doc.runningHeader) }),
+                  ],
+                }),
+              },
+            }
+          : {}),
+        footers: { default: footerOf(doc) },
+        children: body.length > 0 ? body : [new Paragraph({})],
+      },
+    ],
+  })
+  const packed = await Packer.toBuffer(file)
+  const tocAnchors = doc.toc
+    ? headingsOf(doc)
+        .filter((h) => h.level <= 2)
+        .map((h) => h.anchor)
+    : []
+  return reproducible(packed, { createdAt: doc.meta.createdAt, documentId: doc.meta.documentId, tocAnchors })
+}
