@@ -15,7 +15,7 @@ import { bundleSchema, parseBundle } from '../app/services/bundle-schema'
 import { exportBundle, importBundle, IMPORTED_SEAT_REASON, type Bundle } from '../app/services/bundle.server'
 import { certify, setLeader } from '../app/services/panel.server'
 import { startSheet } from '../app/services/sheet.server'
-import { consolidationOf, expertScoringPage, saveOpinion, saveScore, setScoringPhase, startScoring, submitScores } from '../app/services/scoring.server'
+import { consolidationOf, expertScoringPage, requestJustification, saveOpinion, saveScore, setScoringPhase, startScoring, storedConsolidation, submitScores } from '../app/services/scoring.server'
 import { findRound } from '../app/services/scoring.server'
 import { bundleJsonSchemaText, BUNDLE_SCHEMA_FILE } from '../scripts/bundle-schema'
 import { form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
@@ -60,9 +60,11 @@ async function scoredEngagement(db: Db): Promise<ReadyPanel> {
   must(setScoringPhase(db, p.lead, p.engagementId, form({ to: 'discussion', version: String(findRound(db, p.engagementId)!.version) }), tick()), 'discussion')
   const a = p.seats[0]!
   const second = expertScoringPage(db, a.actor, a.seatId, new Date(clock))!.items[1]!
+  must(requestJustification(db, p.lead, p.engagementId, form({ code: second.node.code, seatId: [a.seatId, p.seats[1]!.seatId], message: '请说明或重评' }), tick()), 'request')
   must(saveScore(db, a.actor, a.seatId, form({ code: second.node.code, score: String(second.node.weight / 100), reason: '', comment: '', rescoreReason: '讨论后认可已补充的材料', seen: String(second.entry!.versionNo) }), tick()), 'rescore')
   must(setLeader(db, p.lead, p.engagementId, form({ seatId: a.seatId }), tick()), 'leader')
   must(saveOpinion(db, a.actor, a.seatId, form({ intent: 'confirm', overall: '项目立项规范，资金使用总体合规，效益较好。', 'part.A': '决策程序完整', version: '0' }), tick()), 'opinion')
+  must(setScoringPhase(db, p.lead, p.engagementId, form({ to: 'closed', version: String(findRound(db, p.engagementId)!.version) }), tick()), 'close')
   return p
 }
 
@@ -105,7 +107,10 @@ describe('export', () => {
     expect(original.panel!.seats[0]!.isLeader).toBe(true)
     expect(original.panel!.seats[0]!.declarations).toHaveLength(2)
     const s = original.scoring!
-    expect(s).toMatchObject({ phase: 'discussion', aggregationRule: 'trimmed', stepHundredths: 50, softDeadline: '2026-06-01T15:59:59.000Z', hardDeadline: null })
+    expect(s).toMatchObject({ phase: 'closed', aggregationRule: 'trimmed', stepHundredths: 50, softDeadline: '2026-06-01T15:59:59.000Z', hardDeadline: null, divergencePercent: 25, bands: null })
+    // The rescored request is answered; the other lapsed when scoring closed; the stored result is cited.
+    expect(s.requests.map((q) => [q.seat, q.status])).toEqual([['S1', 'rescored'], ['S2', 'lapsed']])
+    expect(s.result).toMatchObject({ rule: 'trimmed', total: storedConsolidation(source.db, panel.engagementId)!.total })
     // Five full sheets, a second version each before submitting, one rescore.
     expect(s.entries).toHaveLength(5 * leaves + 5 + 1)
     expect(s.entries.filter((e) => e.rescoreReason !== '')).toEqual([expect.objectContaining({ seat: 'S1', versionNo: 2, rescoreReason: '讨论后认可已补充的材料' })])
@@ -129,6 +134,11 @@ describe('import', () => {
     expect(again.source).toEqual({ engagementId: result.engagementId })
     expect({ ...again, source: undefined }).toEqual({ ...original, source: undefined })
     expect(consolidationView(target.db, result.engagementId)).toEqual(consolidationView(source.db, panel.engagementId))
+    const stored = (db: Db, id: string) => {
+      const x = storedConsolidation(db, id)!
+      return { rule: x.rule, total: x.total, grade: x.grade, consolidation: x.consolidation }
+    }
+    expect(stored(target.db, result.engagementId)).toEqual(stored(source.db, panel.engagementId))
     // No draw record came along: each seat is an appointment that says it was imported and what it was.
     const imported = target.db.select().from(seats).all()
     expect(imported).toHaveLength(5)
@@ -182,6 +192,13 @@ describe('import', () => {
         e.score = leafOf(b, e.code).weight + 50
       },
       [{ path: '$.scoring.entries[3].score', message: /得分 [\d.]+ 分，超过分值 [\d.]+ 分/ }],
+    ],
+    [
+      'a stored result the scores do not give',
+      (b) => {
+        b.scoring!.result!.total += 100
+      },
+      [{ path: '$.scoring.result', message: /汇总结果（[\d.]+ 分，.）与评分重新计算的结果（[\d.]+ 分，.）不一致/ }],
     ],
     [
       'a missing field and an unknown one',

@@ -11,6 +11,8 @@ import { STAGE_CODES } from '../domain/stages'
 import type { IndicatorNode, IndicatorTree } from '../domain/indicators/tree'
 import { walkTree } from '../domain/indicators/tree'
 import { MAX_NODES, validateTree } from '../domain/indicators/validate'
+import { consolidate, type ScoreCell } from '../domain/scoring/aggregate'
+import { NATIONAL_BANDS, validateBands } from '../domain/scoring/grade'
 
 export const BUNDLE_FORMAT = 'evaldesk.bundle/1'
 
@@ -179,9 +181,38 @@ const scoringSchema = z
     softDeadline: instant().nullable(),
     hardDeadline: instant().nullable(),
     openedAt: instant(),
+    divergencePercent: int(5, 100).describe('分歧阈值：极差超过分值的百分比'),
+    bands: z
+      .array(z.object({ grade: required(10), label: text(100), minRate: z.number().min(0).max(1) }).strict())
+      .min(1)
+      .max(10)
+      .nullable()
+      .describe('评价等级线（得分率）；null 为全国通用的 优90/良80/中60'),
     entries: z.array(entrySchema).max(500_000),
     submissions: z.array(z.object({ seat: required(40), submittedAt: instant(), late: z.boolean() }).strict()).max(10_000),
     opinion: opinionSchema.nullable(),
+    requests: z
+      .array(
+        z
+          .object({
+            seat: required(40),
+            code: required(20),
+            message: text(1000),
+            status: z.enum(['open', 'justified', 'rescored', 'lapsed']),
+            response: text(2000),
+            responseVersionNo: int(1, 100_000).nullable(),
+            requestedAt: instant(),
+            respondedAt: instant().nullable(),
+          })
+          .strict(),
+      )
+      .max(10_000)
+      .describe('讨论阶段项目负责人请专家说明或重评的记录'),
+    result: z
+      .object({ rule: z.enum(['mean', 'trimmed', 'median']), total: z.number().int().min(0), grade: required(10), createdAt: instant() })
+      .strict()
+      .nullable()
+      .describe('结束评分时确认的汇总结果（导入时按评分重新计算并核对）'),
   })
   .strict()
 
@@ -345,6 +376,15 @@ function scoringProblems(b: Bundle, scoring: NonNullable<Bundle['scoring']>): Bu
     const missing = [...leaves.values()].filter((leaf) => !versions.has(`${s.seat}\u0000${leaf.code}`))
     if (missing.length > 0) out.push({ path: at('submissions', i), message: `席位「${s.seat}」（${seat.expert.name}）已提交，但 ${missing.length} 个指标没有评分（如「${missing[0]!.name}」）` })
   })
+  scoring.requests.forEach((q, i) => {
+    if (!seats.has(q.seat)) out.push({ path: at('requests', i, 'seat'), message: `席位「${q.seat}」不在 panel.seats 中` })
+    if (!leaves.has(q.code)) out.push({ path: at('requests', i, 'code'), message: `评分表中没有编码为「${q.code}」的末级指标` })
+  })
+  if (scoring.bands) {
+    const problems = validateBands(scoring.bands)
+    if (problems.length > 0) out.push({ path: at('bands'), message: problems.join('；') })
+  }
+  if (scoring.result) out.push(...resultProblems(b.sheet.tree, scoring, seats))
   if (scoring.opinion) {
     const roots = new Set(b.sheet.tree.roots.map((r) => r.code))
     scoring.opinion.parts.forEach((p, i) => {
@@ -353,6 +393,25 @@ function scoringProblems(b: Bundle, scoring: NonNullable<Bundle['scoring']>): Bu
     if (scoring.opinion.status === 'confirmed' && !scoring.opinion.confirmedAt) out.push({ path: at('opinion', 'confirmedAt'), message: '已确认的专家组意见须有确认时间' })
   }
   return out
+}
+
+/** The stored result must be what the submitted scores give under its rule: it is recomputed on import. */
+function resultProblems(tree: IndicatorTree, scoring: NonNullable<Bundle['scoring']>, seats: Map<string, unknown>): BundleProblem[] {
+  const result = scoring.result!
+  const path = jsonPath(['scoring', 'result'])
+  if (scoring.phase !== 'closed') return [{ path, message: '只有评分已结束（closed）的数据包才有汇总结果' }]
+  if (result.rule !== scoring.aggregationRule) return [{ path: jsonPath(['scoring', 'result', 'rule']), message: '汇总结果的规则须与评分所声明的汇总规则一致' }]
+  const submitted = new Set(scoring.submissions.map((s) => s.seat).filter((s) => seats.has(s)))
+  const latest = new Map<string, ScoreCell>()
+  for (const e of scoring.entries) if (submitted.has(e.seat)) latest.set(`${e.seat}\u0000${e.code}`, { expertKey: e.seat, code: e.code, score: e.score })
+  if (latest.size === 0) return [{ path, message: '没有已提交的评分，不能有汇总结果' }]
+  try {
+    const c = consolidate(tree, [...latest.values()], result.rule, scoring.bands ?? NATIONAL_BANDS)
+    if (c.total !== result.total || c.grade.grade !== result.grade) return [{ path, message: `汇总结果（${result.total / 100} 分，${result.grade}）与评分重新计算的结果（${c.total / 100} 分，${c.grade.grade}）不一致` }]
+  } catch {
+    return [] // the entries' own problems are reported above
+  }
+  return []
 }
 
 function engagementProblems(e: Bundle['engagement']): BundleProblem[] {

@@ -10,7 +10,9 @@ import {
   engagements,
   experts,
   organizations,
+  consolidationResults,
   panelOpinions,
+  rescoreRequests,
   scoreEntries,
   scoreSubmissions,
   scoringRounds,
@@ -29,7 +31,7 @@ import { currentSheet, parseTree, serializeTree } from '../models/framework.serv
 import { findOrganizationByName, getOrganization } from '../models/organization.server'
 import { findPanel, insertDeclaration, insertPanel, insertSeat } from '../models/panel.server'
 import { BUNDLE_FORMAT, expertIdentity, jsonPath, parseBundle, type Bundle, type BundleProblem, type BundleSeat } from './bundle-schema'
-import { findRound } from './scoring.server'
+import { findRound, recordConsolidation } from './scoring.server'
 import { inTransaction } from './transaction.server'
 
 export type { Bundle, BundleProblem } from './bundle-schema'
@@ -149,6 +151,7 @@ function scoringPart(db: Q, round: typeof scoringRounds.$inferSelect, keyOf: Map
     .sort(bySeat)
   const submitted = db.select().from(scoreSubmissions).where(eq(scoreSubmissions.roundId, round.id)).orderBy(asc(scoreSubmissions.submittedAt), asc(scoreSubmissions.id)).all().sort(bySeat)
   const opinion = db.select().from(panelOpinions).where(eq(panelOpinions.roundId, round.id)).get()
+  const result = db.select().from(consolidationResults).where(eq(consolidationResults.roundId, round.id)).get()
   return {
     phase: round.phase,
     aggregationRule: round.aggregationRule,
@@ -156,11 +159,22 @@ function scoringPart(db: Q, round: typeof scoringRounds.$inferSelect, keyOf: Map
     softDeadline: round.softDeadline,
     hardDeadline: round.hardDeadline,
     openedAt: round.openedAt,
+    divergencePercent: round.divergencePercent,
+    bands: round.bandsJson ? (JSON.parse(round.bandsJson) as { grade: string; label: string; minRate: number }[]) : null,
     entries: entries.map((r) => ({ seat: keyOf.get(r.seatId)!, code: r.code, versionNo: r.versionNo, score: r.score, reason: r.reason, comment: r.comment, rescoreReason: r.rescoreReason, createdAt: r.createdAt })),
     submissions: submitted.map((r) => ({ seat: keyOf.get(r.seatId)!, submittedAt: r.submittedAt, late: r.late })),
     opinion: opinion
       ? { overall: opinion.overall, parts: JSON.parse(opinion.byLevel1Json) as { code: string; name: string; text: string }[], status: opinion.status, confirmedAt: opinion.confirmedAt, updatedAt: opinion.updatedAt }
       : null,
+    requests: db
+      .select()
+      .from(rescoreRequests)
+      .where(eq(rescoreRequests.roundId, round.id))
+      .orderBy(asc(rescoreRequests.requestedAt), asc(rescoreRequests.id))
+      .all()
+      .sort(bySeat)
+      .map((q) => ({ seat: keyOf.get(q.seatId)!, code: q.code, message: q.message, status: q.status, response: q.response, responseVersionNo: q.responseVersionNo, requestedAt: q.requestedAt, respondedAt: q.respondedAt })),
+    result: result ? { rule: result.rule, total: result.total, grade: result.grade, createdAt: result.createdAt } : null,
   }
 }
 
@@ -374,7 +388,7 @@ export function importBundle(db: Db, raw: unknown, opts: ImportOptions): ImportR
     if (scoring && sheetId) {
       const roundId = newId()
       tx.insert(scoringRounds)
-        .values({ id: roundId, engagementId, sheetVersionId: sheetId, phase: scoring.phase, stepHundredths: scoring.stepHundredths, softDeadline: scoring.softDeadline, hardDeadline: scoring.hardDeadline, aggregationRule: scoring.aggregationRule, openedBy: r.leadUserId, openedAt: scoring.openedAt, updatedAt: at })
+        .values({ id: roundId, engagementId, sheetVersionId: sheetId, phase: scoring.phase, stepHundredths: scoring.stepHundredths, softDeadline: scoring.softDeadline, hardDeadline: scoring.hardDeadline, aggregationRule: scoring.aggregationRule, divergencePercent: scoring.divergencePercent, bandsJson: scoring.bands ? JSON.stringify(scoring.bands) : null, openedBy: r.leadUserId, openedAt: scoring.openedAt, updatedAt: at })
         .run()
       // A score is recorded as written by the expert's account here; an expert without one is recorded under the lead.
       const entryRows = scoring.entries.map((x) => {
@@ -391,6 +405,9 @@ export function importBundle(db: Db, raw: unknown, opts: ImportOptions): ImportR
           .values({ id: newId(), roundId, overall: o.overall, byLevel1Json: JSON.stringify(o.parts), status: o.status, writtenBy: writer, confirmedBy: o.status === 'confirmed' ? writer : null, confirmedAt: o.confirmedAt, updatedAt: o.updatedAt })
           .run()
       }
+      const requestRows = scoring.requests.map((q) => ({ id: newId(), roundId, seatId: seatOf.get(q.seat)!.seatId, code: q.code, message: q.message, status: q.status, response: q.response, responseVersionNo: q.responseVersionNo, requestedBy: r.leadUserId, requestedAt: q.requestedAt, respondedAt: q.respondedAt }))
+      insertChunked(requestRows, (chunk) => tx.insert(rescoreRequests).values(chunk).run())
+      if (scoring.result) recordConsolidation(tx, engagementId, r.leadUserId, scoring.result.createdAt)
     }
 
     const nodes = b.sheet ? walkTree(b.sheet.tree) : []

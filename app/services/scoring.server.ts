@@ -536,27 +536,35 @@ export function setScoringPhase(db: Db, actor: Actor, engagementId: string, fd: 
  * stored with the version of every score it used, so later reports cite exactly these numbers.
  */
 function storeConsolidation(tx: Tx, actor: Actor, engagementId: string, now: Date) {
+  const round = findRound(tx, engagementId)!
+  tx.update(rescoreRequests).set({ status: 'lapsed', respondedAt: now.toISOString() }).where(and(eq(rescoreRequests.roundId, round.id), eq(rescoreRequests.status, 'open'))).run()
+  const stored = recordConsolidation(tx, engagementId, actor.userId, now.toISOString())
+  if (stored) appendAudit(tx, { actor: auditActor(actor), action: 'scoring.consolidate', entity: 'engagement', entityId: engagementId, after: stored, at: now })
+}
+
+/**
+ * Writes the consolidation_results row for the round as its scores stand (the declared rule and
+ * bands, the version of every score used). Returns what was stored, or null with no submitted sheet.
+ */
+export function recordConsolidation(tx: Tx, engagementId: string, userId: string, createdAt: string) {
   const result = consolidationOf(tx, engagementId)!
-  const at = now.toISOString()
-  tx.update(rescoreRequests).set({ status: 'lapsed', respondedAt: at }).where(and(eq(rescoreRequests.roundId, result.round.id), eq(rescoreRequests.status, 'open'))).run()
-  if (!result.consolidation) return
+  if (!result.consolidation) return null
   const entries = Object.fromEntries(result.experts.map((x) => [x.seatId, Object.fromEntries([...latestEntries(tx, result.round.id, x.seatId)].map(([code, e]) => [code, e.versionNo]))]))
-  const bands = bandsOf(result.round)
   tx.insert(consolidationResults)
     .values({
       id: newId(),
       roundId: result.round.id,
       rule: result.rule,
-      bandsJson: JSON.stringify(bands),
+      bandsJson: JSON.stringify(bandsOf(result.round)),
       entriesJson: JSON.stringify(entries),
       resultJson: JSON.stringify(result.consolidation),
       total: result.consolidation.total,
       grade: result.consolidation.grade.grade,
-      createdBy: actor.userId,
-      createdAt: at,
+      createdBy: userId,
+      createdAt,
     })
     .run()
-  appendAudit(tx, { actor: auditActor(actor), action: 'scoring.consolidate', entity: 'engagement', entityId: engagementId, after: { rule: result.rule, total: result.consolidation.total, grade: result.consolidation.grade.grade, entries }, at: now })
+  return { rule: result.rule, total: result.consolidation.total, grade: result.consolidation.grade.grade, entries }
 }
 
 /** Every saved version of every score, for the lead: who (pseudonym), when, old → new, why. */
