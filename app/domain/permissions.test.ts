@@ -56,6 +56,9 @@ const ALL_ACTIONS: Action[] = [
   'expert.manage',
   'panel.view',
   'panel.manage',
+  'report.view',
+  'report.write',
+  'report.issue',
 ]
 
 /**
@@ -98,6 +101,9 @@ const OWN: Record<Action, { resource: (a: Actor) => Resource; roles: Role[] }> =
   'expert.manage': { resource: () => ({ type: 'expert_pool' }), roles: ['system_admin'] },
   'panel.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer'] },
   'panel.manage': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'report.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'report.write': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'report.issue': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
 }
 
 describe('can: every action × role on the actor’s own tenant', () => {
@@ -166,6 +172,17 @@ describe('can: tenant mismatches', () => {
     expect(can(actor('unit_contact', { evaluatedUnitId: UNIT_2 }), 'engagement.view', engagement())).toBe(false)
     expect(can(actor('unit_contact'), 'engagement.view', engagement({ unitIds: [UNIT_2, UNIT_1] }))).toBe(true)
     expect(can(actor('unit_contact', { evaluatedUnitId: null }), 'engagement.view', engagement())).toBe(false)
+  })
+
+  it('a report is written by the engagement’s team, issued only by its lead or the agency admin, and never after archiving', () => {
+    const member = actor('evaluator', { userId: 'member' })
+    const e = engagement({ leadUserId: 'lead', memberIds: ['member'] })
+    expect(can(member, 'report.write', e)).toBe(true)
+    expect(can(member, 'report.issue', e)).toBe(false)
+    expect(can(actor('evaluator', { userId: 'lead' }), 'report.issue', e)).toBe(true)
+    expect(can(actor('agency_admin'), 'report.issue', engagement({ stage: 'archived' }))).toBe(false)
+    expect(can(actor('finance_reviewer'), 'report.view', e)).toBe(false)
+    expect(can(actor('agency_admin', { organizationId: AGENCY_B }), 'report.view', e)).toBe(false)
   })
 
   it('an evaluator of the agency sees every engagement but works only on those they lead or staff', () => {

@@ -56,6 +56,9 @@ export type Action =
   | 'expert.manage'
   | 'panel.view'
   | 'panel.manage'
+  | 'report.view'
+  | 'report.write'
+  | 'report.issue'
 
 /** Fails closed: an unexpected resource shape or a thrown error answers false. */
 export function can(actor: Actor | null, action: Action, resource: Resource): boolean {
@@ -116,6 +119,14 @@ function decide(actor: Actor, action: Action, r: Resource): boolean {
       return r.type === 'engagement' && (isAgencyStaff(actor) || actor.role === 'finance_reviewer') && canViewEngagement(actor, r)
     case 'panel.manage':
       return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'report.view':
+      // Drafts are the agency's working documents; the bureau receives issued reports (its inbox).
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r)
+    case 'report.write':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'report.issue':
+      // Issuing signs the report out in the agency's name: its admin or the engagement's lead.
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage) && (actor.role === 'agency_admin' || r.leadUserId === actor.userId)
     default:
       return false
   }
