@@ -674,3 +674,27 @@ export const panelOpinions = sqliteTable('panel_opinions', {
   updatedAt: text('updated_at').notNull(),
   version: integer('version').notNull().default(1),
 })
+
+// 评价数据: the facts the agency gathered for one leaf indicator (the rule's inputs and a note on
+// data and sources), shown to the experts with the rule's suggested score. Keyed by code so it
+// carries over to a new sheet version; every change is audited with before and after.
+export const indicatorData = sqliteTable(
+  'indicator_data',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    code: text('code').notNull(),
+    // { type: RuleType, values: { [field]: text as entered } }: the rule type tells stale inputs
+    // (the rule changed since) from current ones.
+    inputsJson: text('inputs_json').notNull(),
+    note: text('note').notNull().default(''), // 数据说明与来源
+    updatedBy: text('updated_by')
+      .notNull()
+      .references(() => users.id),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('indicator_data_code_uq').on(t.engagementId, t.code)],
+)

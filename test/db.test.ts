@@ -29,6 +29,7 @@ const EXPECTED_TABLES = [
   'fee_rates',
   'framework_versions',
   'frameworks',
+  'indicator_data',
   'login_failures',
   'organizations',
   'panel_opinions',

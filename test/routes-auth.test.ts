@@ -63,6 +63,8 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/sheet/edit': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/sheet/import': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/sheet/export.xlsx': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
+  // 评价数据: agency staff only; the bureau, the unit and the experts read it through the scoring pages.
+  '/engagements/:id/data': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   // The expert pool: agency staff read it to compose panels; only the platform keeps it.
   '/experts': {        get: [200,   200,   200,  200,    200,   403,   403,   403,   403] },
   '/experts/new': {    get: [200,   403,   403,  403,    403,   403,   403,   403,   403] },

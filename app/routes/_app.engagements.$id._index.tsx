@@ -13,6 +13,7 @@ import { isStage, nextStages, stageLabel } from '~/domain/stages'
 import { engagementResource, listStageTransitions } from '~/models/engagement.server'
 import { sheetSummary } from '~/services/sheet.server'
 import { panelSummary } from '~/services/panel.server'
+import { mayViewIndicatorData } from '~/services/indicator-data.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { parseForm } from '~/utils/form'
 
@@ -59,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit: can(actor, 'engagement.edit', resource),
     sheet: can(actor, 'sheet.view', resource) ? sheetSummary(db, e.id) : null,
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
+    indicatorData: mayViewIndicatorData(actor),
     canMove,
     next: {
       forward: next.forward.map((code) => ({ code, label: stageLabel(code) })),
@@ -91,7 +93,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -183,6 +185,7 @@ export default function EngagementDetail() {
             </p>
           )}
           <Link to={`/engagements/${e.id}/sheet`}>{sheet.versionNo === null ? '建立评分表' : '查看评分表'}</Link>
+          {indicatorData && sheet.versionNo !== null ? <> · <Link to={`/engagements/${e.id}/data`}>评价数据</Link></> : null}
         </div>
       ) : null}
 
