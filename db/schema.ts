@@ -409,6 +409,8 @@ export const panels = sqliteTable('panels', {
   creditThreshold: integer('credit_threshold'),
   lookbackYears: integer('lookback_years').notNull(),
   replyHours: integer('reply_hours').notNull(),
+  // Whether reports name the experts (专家组名单) or show them as 专家A/B/C; pseudonyms unless set.
+  showExpertNames: integer('show_expert_names', { mode: 'boolean' }).notNull().default(false),
   createdBy: text('created_by')
     .notNull()
     .references(() => users.id),

@@ -1,0 +1,1 @@
+ALTER TABLE `panels` ADD `show_expert_names` integer DEFAULT false NOT NULL;
