@@ -9,6 +9,8 @@ import { certify } from '../app/services/panel.server'
 import { startSheet } from '../app/services/sheet.server'
 import { consolidationOf, consolidationPage, expertScoringPage, justifyScore, requestJustification, saveScore, setScoringPhase, startScoring, storedConsolidation, submitScores } from '../app/services/scoring.server'
 import { form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
+import { ruleFields } from '../app/domain/indicators/rule-inputs'
+import { saveIndicatorData } from '../app/services/indicator-data.server'
 import { makeDemoDb, type TempDb } from './helpers/temp-db'
 
 let temp: TempDb
@@ -43,6 +45,23 @@ describe('opening with configured bands and threshold', () => {
     expect(startScoring(db, panel.lead, panel.engagementId, form({ aggregationRule: 'mean', step: '0.5', divergencePercent: '20', bandExcellent: '85', bandGood: '75', bandPass: '60' }), tick())).toMatchObject({ ok: true })
     expect(round()).toMatchObject({ divergencePercent: 20 })
     expect(JSON.parse(round().bandsJson!).map((b: { minRate: number }) => b.minRate)).toEqual([0.85, 0.75, 0.6, 0])
+  })
+})
+
+describe('what the expert sees of the agency’s data', () => {
+  test('the data and note saved for an indicator, and the suggestion its rule computes from them', () => {
+    const first = page(0).items[0]!
+    expect(first.data).toBeNull()
+    const fields = ruleFields(first.node.rule!, first.node.points)
+    // Four of the five points hold: the element rule suggests a score from them.
+    const ticked = Object.fromEntries(fields.slice(0, 4).map((f) => [f.name, 'on']))
+    const saved = saveIndicatorData(db, panel.lead, panel.engagementId, form({ code: first.node.code, version: '0', note: '立项批复文件、部门三定方案（见底稿 A-1）', ...ticked }), tick())
+    expect(saved).toMatchObject({ ok: true })
+    const seen = page(0).items[0]!
+    expect(seen.data).toMatchObject({ note: '立项批复文件、部门三定方案（见底稿 A-1）' })
+    expect(seen.data!.inputs.length).toBeGreaterThan(0)
+    expect(seen.suggestion).toMatchObject({ ok: true })
+    expect(seen.hint).toBeNull()
   })
 })
 

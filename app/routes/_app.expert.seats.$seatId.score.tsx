@@ -209,6 +209,26 @@ function ScoreItem({ item, step, locked, rescoring, submitError, panel }: { item
         </ol>
       ) : null}
       {node.rule ? <p className="small">评分标准：{node.ruleText || describeRule(node.rule, node.weight, node.direction)}</p> : null}
+      {item.data ? (
+        <div className="indicator-data small" data-testid="indicator-data">
+          <strong>评价数据</strong>（评价机构提供，{formatDateTime(item.data.updatedAt)}）
+          {item.data.inputs.length > 0 ? (
+            <ul>
+              {item.data.inputs.map((x, i) => (
+                <li key={i}>
+                  {x.label}：{x.value}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {item.data.note ? <p className="pre">{item.data.note}</p> : null}
+        </div>
+      ) : null}
+      {item.suggestion ? (
+        <p className="small" data-testid="suggestion">
+          {item.suggestion.ok ? `按评分标准建议得分 ${item.suggestion.score / 100} 分：${item.suggestion.reasoning}` : `无法给出建议得分：${item.suggestion.message}`}
+        </p>
+      ) : null}
       {item.hint ? <p className="muted small">{item.hint}</p> : null}
       {panel?.byCode[node.code] ? (
         <p className={`small${panel.flagged.includes(node.code) ? ' warning' : ''}`} data-testid="panel-scores">

@@ -25,6 +25,7 @@ import { expertByUserId, findPanel, findPanelById, findSeat, isConflicted, listS
 import { choice, formValues, isoDate, parseForm, type FieldErrors, type FormValues } from '../utils/form'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { currentFactsHash, panelGateProblems } from './panel-readiness.server'
+import { indicatorDataFor } from './indicator-data.server'
 import { inTransaction } from './transaction.server'
 import { needsRecertification } from '../domain/experts/declaration'
 
@@ -192,6 +193,7 @@ export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Dat
   const entries = latestEntries(db, ctx.round.id, ctx.seat.id)
   const leaves = walkTree(ctx.tree).filter(({ node }) => node.children.length === 0)
   const submitted = submissionOf(db, ctx.round.id, ctx.seat.id)
+  const data = indicatorDataFor(db, ctx.panel.engagementId)
   const panelView = submitted && scoringAllows(ctx.round.phase, 'expert_other_submitted', 'see_other_expert_scores') ? panelScoresFor(db, ctx.panel.engagementId, ctx.seat.id) : null
   return {
     round: { phase: ctx.round.phase, step: ctx.round.stepHundredths, softDeadline: ctx.round.softDeadline, hardDeadline: ctx.round.hardDeadline, deadline: deadlineState(ctx.round, now) },
@@ -203,7 +205,17 @@ export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Dat
     submittedAt: submitted?.submittedAt ?? null,
     items: leaves.map(({ node, path }) => {
       const e = entries.get(node.code)
-      return { node, path: path.slice(0, -1).join(' › '), entry: e ? { score: e.score, reason: e.reason, comment: e.comment, versionNo: e.versionNo } : null, hint: suggestionHint(node) }
+      const facts = data.get(node.code)
+      return {
+        node,
+        path: path.slice(0, -1).join(' › '),
+        entry: e ? { score: e.score, reason: e.reason, comment: e.comment, versionNo: e.versionNo } : null,
+        // The agency's data for this indicator and what the rule suggests from it; without data, only
+        // what the rule suggests when every point holds.
+        data: facts ? { note: facts.note, inputs: facts.inputs, updatedAt: facts.updatedAt } : null,
+        suggestion: facts?.suggestion ?? null,
+        hint: facts?.suggestion ? null : suggestionHint(node),
+      }
     }),
   }
 }
@@ -235,7 +247,7 @@ function requestsOf(db: Db | Tx, roundId: string, seatId: string) {
     .all()
 }
 
-/** Until fieldwork data is attached (a later issue), a rule can only suggest where it needs no inputs. */
+/** Without the agency's data, a rule can only suggest where it needs no inputs. */
 function suggestionHint(node: IndicatorNode): string | null {
   if (!node.rule) return null
   if (node.rule.type === 'element' && node.points.length > 0) {
