@@ -1,7 +1,7 @@
 // Drizzle tables. TS names are camelCase, SQL names snake_case.
 // Conventions (see docs/decisions): ids are ULID text; times are ISO-8601 UTC text
 // ("2026-11-26T02:48:20.123Z"); money is integer fen; scores/weights are integer hundredths.
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 export const organizations = sqliteTable(
   'organizations',
@@ -699,4 +699,64 @@ export const indicatorData = sqliteTable(
     version: integer('version').notNull().default(1),
   },
   (t) => [uniqueIndex('indicator_data_code_uq').on(t.engagementId, t.code)],
+)
+
+// 报告: what people wrote for a report type (the sections the data cannot write), edited in the UI.
+export const reportNarratives = sqliteTable(
+  'report_narratives',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    type: text('type', { enum: ['evaluation', 'ex-ante', 'plan', 'score-sheets'] }).notNull(),
+    sectionsJson: text('sections_json').notNull(),
+    updatedBy: text('updated_by')
+      .notNull()
+      .references(() => users.id),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('report_narratives_uq').on(t.engagementId, t.type)],
+)
+
+// Every generated report version, immutable: the model it was rendered from (so it can be rendered
+// again byte for byte), both files hashed. An issued version carries its verification code.
+export const reportVersions = sqliteTable(
+  'report_versions',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    type: text('type', { enum: ['evaluation', 'ex-ante', 'plan', 'score-sheets'] }).notNull(),
+    versionNo: integer('version_no').notNull(),
+    stage: text('stage', { enum: ['draft', 'consultation', 'final'] }).notNull(),
+    title: text('title').notNull(),
+    modelJson: text('model_json').notNull(),
+    docxSha256: text('docx_sha256').notNull(),
+    pdfSha256: text('pdf_sha256').notNull(),
+    docxSize: integer('docx_size').notNull(),
+    pdfSize: integer('pdf_size').notNull(),
+    generatedBy: text('generated_by')
+      .notNull()
+      .references(() => users.id),
+    generatedAt: text('generated_at').notNull(),
+    verificationCode: text('verification_code').unique(),
+    issuedAt: text('issued_at'),
+    note: text('note').notNull().default(''),
+  },
+  (t) => [uniqueIndex('report_versions_uq').on(t.engagementId, t.type, t.versionNo)],
+)
+
+export const reportFiles = sqliteTable(
+  'report_files',
+  {
+    versionId: text('version_id')
+      .notNull()
+      .references(() => reportVersions.id),
+    format: text('format', { enum: ['docx', 'pdf'] }).notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.format] })],
 )
