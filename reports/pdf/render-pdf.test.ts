@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { headingsOf, type ReportDocument } from '../document'
-import { GROUP_SIZE, GROUPS, OVERSIZED_AT, OVERSIZED_TEXT, edgeDocument, groupLabel, minimalDocument, rowName, rowValue } from '../fixtures/edge-documents'
+import { GROUP_SIZE, GROUPS, OVERSIZED_AT, OVERSIZED_TEXT, edgeDocument, groupLabel, minimalDocument, rowName, rowValue, tocGuessDocument } from '../fixtures/edge-documents'
 import { sampleDocument, sampleIndicators } from '../fixtures/sample-document'
 import { readPdf, squash, type ReadPdf } from './read-pdf'
 import { renderPdf } from './render-pdf'
@@ -91,6 +91,8 @@ describe('renderPdf: the sample report', () => {
     expect(read.outline.map((o) => o.title).filter((t) => t !== doc.toc?.title)).toEqual(level1)
     const first = read.outline.find((o) => o.title === '一、基本情况')!
     expect(first.items.map((o) => o.title)).toEqual(['（一）基本情况第1部分', '（二）基本情况第2部分', '（三）基本情况第3部分'])
+    const analysis = read.outline.find((o) => o.title === '四、绩效评价指标分析')!
+    expect(analysis.items[0]!.items.map((o) => o.title)).toEqual(headings.filter((h) => h.level === 3 && h.anchor.startsWith('h4-1-')).map((h) => h.text))
   })
 
   it('prints the running header on body pages and the verification code in every numbered footer', () => {
@@ -230,6 +232,26 @@ describe('renderPdf: edge cases', () => {
       const label = groupLabel(OVERSIZED_AT.group)
       expect(pages.filter((p) => p.text.includes(label)).length).toBeGreaterThanOrEqual(pagesUsed)
     })
+  })
+})
+
+describe('renderPdf: a TOC shorter than first guessed, and an empty table', () => {
+  const doc = tocGuessDocument()
+  let read: ReadPdf
+  beforeAll(async () => {
+    read = await readPdf(await renderPdf(doc))
+  })
+
+  it('lays the document out again with the TOC pages really needed: exact numbers, no blank page', () => {
+    expect(read.pages.filter((p) => p.links.length > 0)).toHaveLength(1)
+    expectExactToc(read, doc)
+    for (const page of read.pages.filter((p) => p.label !== '')) expect(page.text.replace(`—${page.label}—`, '')).not.toBe('')
+  })
+
+  it('draws the caption and header of a table without rows where it stands', () => {
+    const last = read.pages[read.pages.length - 1]!
+    expect(last.text).toContain('附表空表项目金额')
+    expect(last.text).toContain(squash(headingsOf(doc).at(-1)!.text))
   })
 })
 

@@ -48,8 +48,8 @@ const NUMBERED_HEADING = /^[一二三四五六七八九十百]+、/
 
 type Section = 'cover' | 'front' | 'body'
 
-/** Thrown when the filled TOC needs more pages than were reserved: the document is laid out again. */
-class TocOverflow extends Error {
+/** Thrown when the filled TOC needs other than the reserved page count: the document is laid out again. */
+class TocPageCount extends Error {
   constructor(readonly needed: number) {
     super(`table of contents needs ${needed} pages`)
   }
@@ -123,7 +123,8 @@ class Layout {
   private y = TOP
   private empty = true
   private readonly headingPages = new Map<string, number>()
-  private outlineLevels: PDFKit.PDFOutline[] = []
+  /** The latest bookmark of each heading level (index = level): the parents of deeper ones. */
+  private outlineAt: (PDFKit.PDFOutline | undefined)[] = []
   private readonly wrapped = new Map<Block, Line<FontKey>[]>()
   private readonly grids = new Map<TableBlock, { header: GridLayout<FontKey>; body: GridLayout<FontKey> }>()
 
@@ -295,14 +296,24 @@ class Layout {
     if (block.level <= 3) this.bookmark(block.text, block.level)
   }
 
-  private bookmark(title: string, level: number): void {
-    const parent = level === 1 ? this.pdf.outline : (this.outlineLevels[level - 2] ?? this.outlineLevels[this.outlineLevels.length - 1] ?? this.pdf.outline)
+  /** Adds a bookmark under the nearest shallower heading; `leaf` ones (the TOC) never become parents. */
+  private bookmark(title: string, level: number, leaf = false): void {
+    let parent: PDFKit.PDFOutline = this.pdf.outline
+    for (let l = level - 1; l >= 1; l -= 1) {
+      const found = this.outlineAt[l]
+      if (found) {
+        parent = found
+        break
+      }
+    }
     // pdfkit writes an XYZ destination as [page, 'XYZ', width - left, height - top]: passing the
     // page width as `left` lands on the left edge, `top` on the heading instead of the page top.
     const options = { expanded: level === 1, fit: false, left: PAGE.width, top: this.y, zoom: 0 }
     const item = parent.addItem(title, options as { expanded: boolean })
-    this.outlineLevels = [...this.outlineLevels.slice(0, level - 1), item]
+    this.outlineAt = this.outlineAt.slice(0, level)
+    if (!leaf) this.outlineAt[level] = item
   }
+
 
   // ── tables ─────────────────────────────────────────────────────────────────────────────────
 
@@ -333,8 +344,10 @@ class Layout {
     const spaceBefore = this.empty ? 0 : 8
     const paginate = (firstAvailable: number, firstPageFresh: boolean) =>
       paginateRows(body.rowHeights, { firstAvailable, firstPageFresh, pageAvailable: BOTTOM - TOP - headerHeight, lineHeight: TABLE.lineHeight, padY: TABLE.padY })
-    let pages = paginate(BOTTOM - this.y - spaceBefore - captionHeight - headerHeight, this.empty)
-    if (pages[0]?.length === 0) {
+    const available = BOTTOM - this.y - spaceBefore - captionHeight - headerHeight
+    let pages = paginate(available, this.empty)
+    const startAfresh = body.rowHeights.length > 0 ? pages[0]?.length === 0 : available < 0 && !this.empty
+    if (startAfresh) {
       this.breakPage()
       pages = paginate(BOTTOM - TOP - captionHeight - headerHeight, true)
     } else {
@@ -471,7 +484,7 @@ class Layout {
     const first = this.pageIndex + 1
     for (let i = 0; i < pages; i += 1) {
       this.newPage('front')
-      if (i === 0 && this.source.toc) this.bookmark(this.source.toc.title, 1)
+      if (i === 0 && this.source.toc) this.bookmark(this.source.toc.title, 1, true)
     }
     return first
   }
@@ -481,7 +494,7 @@ class Layout {
     if (!toc) return
     const label = (e: TocEntry) => this.labels[this.headingPages.get(e.heading.anchor) ?? -1] ?? ''
     const pages = paginateToc(tocEntries(this.source), label)
-    if (pages.length > reserved) throw new TocOverflow(pages.length)
+    if (pages.length !== reserved) throw new TocPageCount(pages.length)
     const pdf = this.pdf
     pages.forEach((entriesOnPage, p) => {
       pdf.switchToPage(firstPage + p)
@@ -575,14 +588,16 @@ function finish(pdf: PDFKit.PDFDocument): Promise<Buffer> {
  * `doc.meta`); the fonts are embedded as subsets.
  */
 export async function renderPdf(doc: ReportDocument): Promise<Buffer> {
-  // A first guess with three-digit page numbers; only wider numbers can make the TOC longer.
+  // A first guess with three-digit page numbers. The body's pages do not depend on the TOC's, so
+  // a wrong guess costs one more layout with the count the filled TOC reported.
   let reserve = doc.toc ? paginateToc(tocEntries(doc), () => '888').length : 0
-  for (;;) {
+  for (let attempt = 0; ; attempt += 1) {
+    if (attempt > 3) throw new Error('table of contents does not settle on a page count')
     const layout = new Layout(doc)
     try {
       layout.render(reserve)
     } catch (error) {
-      if (!(error instanceof TocOverflow)) throw error
+      if (!(error instanceof TocPageCount)) throw error
       reserve = error.needed
       continue
     }

@@ -38,6 +38,21 @@ const SPACE = /[ \t\u3000]/
 // Characters that form unbreakable words with their neighbours (Latin, digits, ASCII symbols).
 const WORD = /[\p{Script=Latin}\p{Nd}!-/:-@[-`{-~]/u
 
+const IS_SPACE = 1
+const IS_WORD = 2
+const IS_NO_START = 4
+const IS_NO_END = 8
+// Classes are looked up once per distinct code point: a report has a few hundred distinct ones.
+const classes = new Map<number, number>()
+function classOf(ch: string, cp: number): number {
+  let c = classes.get(cp)
+  if (c === undefined) {
+    c = (SPACE.test(ch) ? IS_SPACE : 0) | (WORD.test(ch) ? IS_WORD : 0) | (NO_LINE_START.has(ch) ? IS_NO_START : 0) | (NO_LINE_END.has(ch) ? IS_NO_END : 0)
+    classes.set(cp, c)
+  }
+  return c
+}
+
 type Atom = { kind: 'text'; chars: { cp: number; run: number; w: number }[]; width: number; wordTail: boolean; glueNext: boolean } | { kind: 'space'; width: number; run: number } | { kind: 'hard' }
 
 function atomize<F>(runs: readonly StyledRun<F>[], advance: Advance<F>, size: number): Atom[] {
@@ -52,20 +67,22 @@ function atomize<F>(runs: readonly StyledRun<F>[], advance: Advance<F>, size: nu
         continue
       }
       if (ch === '\r') continue
-      const w = advance(run.font, SPACE.test(ch) ? 32 : cp) * scale
-      if (SPACE.test(ch)) {
+      const c = classOf(ch, cp)
+      if (c & IS_SPACE) {
         if (prev?.kind === 'space') continue
-        atoms.push({ kind: 'space', width: w, run: r })
+        atoms.push({ kind: 'space', width: advance(run.font, 32) * scale, run: r })
         continue
       }
-      const isWord = WORD.test(ch)
-      if (prev?.kind === 'text' && (prev.glueNext || NO_LINE_START.has(ch) || (isWord && prev.wordTail))) {
+      const w = advance(run.font, cp) * scale
+      const isWord = (c & IS_WORD) !== 0
+      const glueNext = (c & IS_NO_END) !== 0
+      if (prev?.kind === 'text' && (prev.glueNext || c & IS_NO_START || (isWord && prev.wordTail))) {
         prev.chars.push({ cp, run: r, w })
         prev.width += w
         prev.wordTail = isWord
-        prev.glueNext = NO_LINE_END.has(ch)
+        prev.glueNext = glueNext
       } else {
-        atoms.push({ kind: 'text', chars: [{ cp, run: r, w }], width: w, wordTail: isWord, glueNext: NO_LINE_END.has(ch) })
+        atoms.push({ kind: 'text', chars: [{ cp, run: r, w }], width: w, wordTail: isWord, glueNext })
       }
     }
   })
