@@ -121,7 +121,7 @@ describe('issuing and verification', () => {
     expect(checkIssuedFile(db, issued.value.code, pdf.bytes, sha256Hex)).toEqual({ format: 'pdf' })
     expect(checkIssuedFile(db, issued.value.code, docx.bytes, sha256Hex)).toEqual({ format: 'docx' })
     const tampered = Uint8Array.from(pdf.bytes)
-    tampered[tampered.length - 10] ^= 1
+    tampered[tampered.length - 10] = tampered[tampered.length - 10]! ^ 1
     expect(checkIssuedFile(db, issued.value.code, tampered, sha256Hex)).toEqual({ format: null })
     expect(verificationOf(db, 'ZZZZ-ZZZZ')).toBeUndefined()
   })
