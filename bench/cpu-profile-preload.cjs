@@ -15,7 +15,8 @@ if (dir) {
   process.on('exit', () => {
     // The in-process session answers synchronously, so this completes inside the exit handler.
     session.post('Profiler.stop', (error, result) => {
-      if (!error) fs.writeFileSync(path.join(dir, `server-${process.pid}.cpuprofile`), JSON.stringify(result.profile))
+      if (!error)
+        fs.writeFileSync(path.join(dir, `server-${process.pid}.cpuprofile`), JSON.stringify(result.profile))
     })
   })
 }

@@ -26,7 +26,11 @@ export type BenchSeat = { username: string; seatId: string; engagementId: string
 type FixtureOptions = { file: string; engagements: number; panelSize: number; at: Date }
 
 /** Expert accounts with a (cheap, test-cost) password, all suspended until their engagement's draw. */
-async function addExperts(db: Db, count: number, at: Date): Promise<{ expertId: string; username: string }[]> {
+async function addExperts(
+  db: Db,
+  count: number,
+  at: Date,
+): Promise<{ expertId: string; username: string }[]> {
   const passwordHash = await hashPassword(BENCH_EXPERT_PASSWORD)
   const iso = at.toISOString()
   const out: { expertId: string; username: string }[] = []
@@ -35,8 +39,29 @@ async function addExperts(db: Db, count: number, at: Date): Promise<{ expertId: 
       const userId = newId()
       const expertId = newId()
       const username = `bench.expert${i}`
-      tx.insert(users).values({ id: userId, username, displayName: `基准专家${i + 1}`, role: 'expert', passwordHash, createdAt: iso, updatedAt: iso }).run()
-      tx.insert(experts).values({ id: expertId, userId, name: `基准专家${i + 1}`, employer: '某高校', title: 'associate', status: 'suspended', createdAt: iso, updatedAt: iso }).run()
+      tx.insert(users)
+        .values({
+          id: userId,
+          username,
+          displayName: `基准专家${i + 1}`,
+          role: 'expert',
+          passwordHash,
+          createdAt: iso,
+          updatedAt: iso,
+        })
+        .run()
+      tx.insert(experts)
+        .values({
+          id: expertId,
+          userId,
+          name: `基准专家${i + 1}`,
+          employer: '某高校',
+          title: 'associate',
+          status: 'suspended',
+          createdAt: iso,
+          updatedAt: iso,
+        })
+        .run()
       tx.insert(expertSpecialties).values({ expertId, specialtyCode: 'finance' }).run()
       out.push({ expertId, username })
     }
@@ -98,10 +123,37 @@ export async function buildScoringFixture(opts: FixtureOptions): Promise<BenchSe
         ),
       ).id
       must('sheet', startSheet(db, lead, engagementId, form({ frameworkVersionId: framework.id }), opts.at))
-      must('panel', savePanel(db, lead, engagementId, form({ size: String(opts.panelSize), reserveCount: '0', reviewDate: '2026-06-10', reviewDays: '1', maxDrawsPerYear: '6', lookbackYears: '3', replyHours: '48' }), opts.at))
+      must(
+        'panel',
+        savePanel(
+          db,
+          lead,
+          engagementId,
+          form({
+            size: String(opts.panelSize),
+            reserveCount: '0',
+            reviewDate: '2026-06-10',
+            reviewDays: '1',
+            maxDrawsPerYear: '6',
+            lookbackYears: '3',
+            replyHours: '48',
+          }),
+          opts.at,
+        ),
+      )
       const ownIds = own.map((e) => e.expertId)
       db.update(experts).set({ status: 'active' }).where(inArray(experts.id, ownIds)).run()
-      must('draw', drawPanel(db, lead, engagementId, form({ version: String(findPanel(db, engagementId)!.version) }), opts.at, new Uint8Array(32).fill(k + 1)))
+      must(
+        'draw',
+        drawPanel(
+          db,
+          lead,
+          engagementId,
+          form({ version: String(findPanel(db, engagementId)!.version) }),
+          opts.at,
+          new Uint8Array(32).fill(k + 1),
+        ),
+      )
       db.update(experts).set({ status: 'suspended' }).where(inArray(experts.id, ownIds)).run()
       const byExpert = new Map(own.map((e) => [e.expertId, e.username]))
       const drawn: { seatId: string; username: string; actor: Actor }[] = []
@@ -109,11 +161,23 @@ export async function buildScoringFixture(opts: FixtureOptions): Promise<BenchSe
         const username = byExpert.get(s.expertId)
         if (!username) throw new Error(`draw seated an expert outside engagement ${k + 1}'s own`)
         const actor = actorOf(db, username)
-        must('accept', respondToInvitation(db, actor, s.id, form({ decision: 'accept', version: String(s.version) }), opts.at))
+        must(
+          'accept',
+          respondToInvitation(
+            db,
+            actor,
+            s.id,
+            form({ decision: 'accept', version: String(s.version) }),
+            opts.at,
+          ),
+        )
         must('certify', certify(db, actor, s.id, form({ agree: 'on' }), '127.0.0.1', opts.at))
         drawn.push({ seatId: s.id, username, actor })
       }
-      must('scoring', startScoring(db, lead, engagementId, form({ aggregationRule: 'trimmed', step: '0.5' }), opts.at))
+      must(
+        'scoring',
+        startScoring(db, lead, engagementId, form({ aggregationRule: 'trimmed', step: '0.5' }), opts.at),
+      )
       for (const d of drawn) {
         const page = expertScoringPage(db, d.actor, d.seatId, opts.at)
         if (!page) throw new Error(`${d.username} cannot open their scoring page`)
@@ -122,11 +186,18 @@ export async function buildScoringFixture(opts: FixtureOptions): Promise<BenchSe
       }
     }
     // Back to the pool: suspension only steered the draws.
-    db.update(experts).set({ status: 'active' }).where(inArray(experts.id, pool.map((e) => e.expertId))).run()
+    db.update(experts)
+      .set({ status: 'active' })
+      .where(
+        inArray(
+          experts.id,
+          pool.map((e) => e.expertId),
+        ),
+      )
+      .run()
     db.$client.exec('ANALYZE')
     return seats
   } finally {
     db.$client.close()
   }
 }
-

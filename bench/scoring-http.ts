@@ -61,7 +61,12 @@ function scoreFor(leaf: Leaf, random: () => number): { score: string; reason: st
 
 type Outcome = { samples: Sample[]; acknowledgedSaves: number; submitted: boolean; finished: boolean }
 
-async function expertSession(client: Client, seat: BenchSeat, index: number, deadline: number): Promise<Outcome> {
+async function expertSession(
+  client: Client,
+  seat: BenchSeat,
+  index: number,
+  deadline: number,
+): Promise<Outcome> {
   const samples: Sample[] = []
   const page = `/expert/seats/${seat.seatId}/score`
   const data = CLIENT_MODE === 'browser' ? `${page}.data` : page
@@ -76,7 +81,8 @@ async function expertSession(client: Client, seat: BenchSeat, index: number, dea
       status = res.status
       if (status >= 500) failure = Buffer.from(body).toString('utf8').replace(/\s+/g, ' ').slice(0, 80)
     } catch (error) {
-      const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined
+      const cause =
+        error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined
       failure = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
     }
     samples.push({ kind, startedAt: start, ms: performance.now() - start, status, failure })
@@ -84,14 +90,20 @@ async function expertSession(client: Client, seat: BenchSeat, index: number, dea
   }
   const random = rng(20260601 + index)
   const pauses = rng(90260601 + index)
-  const think = () => (THINK_MS > 0 ? new Promise((resolve) => setTimeout(resolve, pauses() * 2 * THINK_MS)) : undefined)
+  const think = () =>
+    THINK_MS > 0 ? new Promise((resolve) => setTimeout(resolve, pauses() * 2 * THINK_MS)) : undefined
   let acknowledgedSaves = 0
   await timed('open', () => client.get(page))
   for (const leaf of seat.leaves) {
     await think()
     if (Date.now() > deadline) return { samples, acknowledgedSaves, submitted: false, finished: false }
     const { score, reason } = scoreFor(leaf, random)
-    if (await timed('save', () => client.post(data, { intent: 'save', code: leaf.code, score, reason, comment: '', seen: '0' }))) acknowledgedSaves++
+    if (
+      await timed('save', () =>
+        client.post(data, { intent: 'save', code: leaf.code, score, reason, comment: '', seen: '0' }),
+      )
+    )
+      acknowledgedSaves++
     if (CLIENT_MODE === 'browser') await timed('revalidate', () => client.get(data))
   }
   await think()
@@ -116,7 +128,13 @@ function countRows(file: string, engagementIds: string[]): { entries: number; su
   try {
     const marks = engagementIds.map(() => '?').join(',')
     const count = (table: string) =>
-      (sqlite.prepare(`SELECT count(*) AS n FROM ${table} WHERE round_id IN (SELECT id FROM scoring_rounds WHERE engagement_id IN (${marks}))`).get(...engagementIds) as { n: number }).n
+      (
+        sqlite
+          .prepare(
+            `SELECT count(*) AS n FROM ${table} WHERE round_id IN (SELECT id FROM scoring_rounds WHERE engagement_id IN (${marks}))`,
+          )
+          .get(...engagementIds) as { n: number }
+      ).n
     return { entries: count('score_entries'), submissions: count('score_submissions') }
   } finally {
     sqlite.close()
@@ -130,83 +148,132 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evaldesk-bench-scoring-'))
   const file = path.join(dir, 'evaldesk.db')
   const cpus = os.cpus()
-  console.log(`node ${process.version}, ${os.availableParallelism()} 核 (${cpus[0]?.model.trim() ?? '未知 CPU'}), 负载 ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`)
+  console.log(
+    `node ${process.version}, ${os.availableParallelism()} 核 (${cpus[0]?.model.trim() ?? '未知 CPU'}), 负载 ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
+  )
   console.log(`数据库 ${file}（WAL, synchronous=FULL），客户端与服务器同机`)
-  const setupStart = performance.now()
-  const seats = await buildScoringFixture({ file, engagements: ENGAGEMENTS, panelSize: PANEL_SIZE, at: new Date() })
-  const server = await startServer({
-    dir,
-    env: {
-      ...process.env,
-      EVALDESK_AUDIT_KEY: AUDIT_KEY,
-      ...(PROFILE_DIR ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.cjs')}`, EVALDESK_CPU_PROFILE_DIR: path.resolve(PROFILE_DIR) } : {}),
-    },
-  })
   try {
-    // One by one: each login books an attempt against the address until it succeeds, and the
-    // per-address limit would refuse a burst of 200.
-    const clients: Client[] = []
-    for (const seat of seats) clients.push(await new Client(server.url).login(seat.username, BENCH_EXPERT_PASSWORD))
-    const expectedEntries = seats.reduce((n, s) => n + s.leaves.length, 0)
-    console.log(
-      `准备（不计时）${((performance.now() - setupStart) / 1000).toFixed(1)} s：${ENGAGEMENTS} 个项目 × ${PANEL_SIZE} 名专家 = ${seats.length} 名专家（各自账号，经登录表单登录），` +
-        `每人 ${seats[0]?.leaves.length ?? 0} 个末级指标；客户端模式 ${CLIENT_MODE}，思考时间 ${THINK_MS > 0 ? `平均 ${THINK_MS} ms` : '无'}`,
-    )
+    const setupStart = performance.now()
+    const seats = await buildScoringFixture({
+      file,
+      engagements: ENGAGEMENTS,
+      panelSize: PANEL_SIZE,
+      at: new Date(),
+    })
+    const server = await startServer({
+      dir,
+      env: {
+        ...process.env,
+        EVALDESK_AUDIT_KEY: AUDIT_KEY,
+        ...(PROFILE_DIR
+          ? {
+              NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.cjs')}`,
+              EVALDESK_CPU_PROFILE_DIR: path.resolve(PROFILE_DIR),
+            }
+          : {}),
+      },
+    })
+    try {
+      // One by one: each login books an attempt against the address until it succeeds, and the
+      // per-address limit would refuse a burst of 200.
+      const clients: Client[] = []
+      for (const seat of seats)
+        clients.push(await new Client(server.url).login(seat.username, BENCH_EXPERT_PASSWORD))
+      const expectedEntries = seats.reduce((n, s) => n + s.leaves.length, 0)
+      console.log(
+        `准备（不计时）${((performance.now() - setupStart) / 1000).toFixed(1)} s：${ENGAGEMENTS} 个项目 × ${PANEL_SIZE} 名专家 = ${seats.length} 名专家（各自账号，经登录表单登录），` +
+          `每人 ${seats[0]?.leaves.length ?? 0} 个末级指标；客户端模式 ${CLIENT_MODE}，思考时间 ${THINK_MS > 0 ? `平均 ${THINK_MS} ms` : '无'}`,
+      )
 
-    const deadline = Date.now() + MAX_SECONDS * 1000
-    const wallStart = performance.now()
-    const outcomes = await Promise.all(seats.map((seat, i) => expertSession(clients[i]!, seat, i, deadline)))
-    const wallSeconds = (performance.now() - wallStart) / 1000
+      const deadline = Date.now() + MAX_SECONDS * 1000
+      const wallStart = performance.now()
+      const outcomes = await Promise.all(
+        seats.map((seat, i) => expertSession(clients[i]!, seat, i, deadline)),
+      )
+      const wallSeconds = (performance.now() - wallStart) / 1000
 
-    const samples = outcomes.flatMap((o) => o.samples)
-    if (SAMPLES_FILE) fs.writeFileSync(SAMPLES_FILE, JSON.stringify(outcomes.map((o, client) => o.samples.map((x) => ({ client, ...x, startedAt: x.startedAt - wallStart })))))
-    const errors = new Map<string, number>()
-    for (const s of samples) {
-      if (s.status === EXPECTED_STATUS[CLIENT_MODE][s.kind]) continue
-      const key = `${s.kind} ${s.status}${s.failure ? `（${s.failure}）` : ''}`
-      errors.set(key, (errors.get(key) ?? 0) + 1)
+      const samples = outcomes.flatMap((o) => o.samples)
+      if (SAMPLES_FILE)
+        fs.writeFileSync(
+          SAMPLES_FILE,
+          JSON.stringify(
+            outcomes.map((o, client) =>
+              o.samples.map((x) => ({ client, ...x, startedAt: x.startedAt - wallStart })),
+            ),
+          ),
+        )
+      const errors = new Map<string, number>()
+      for (const s of samples) {
+        if (s.status === EXPECTED_STATUS[CLIENT_MODE][s.kind]) continue
+        const key = `${s.kind} ${s.status}${s.failure ? `（${s.failure}）` : ''}`
+        errors.set(key, (errors.get(key) ?? 0) + 1)
+      }
+      const serverErrors = samples.filter((s) => s.status === 'network' || s.status >= 500).length
+      const written = countRows(file, [...new Set(seats.map((s) => s.engagementId))])
+      const lostEntries = expectedEntries - written.entries
+      const lostSubmissions = seats.length - written.submissions
+      const acknowledged = outcomes.reduce((n, o) => n + o.acknowledgedSaves, 0)
+      const unfinished = outcomes.filter((o) => !o.finished).length
+      const auditDb = openDatabase(file, { readonly: true })
+      const audit = verifyAuditChain(auditDb, AUDIT_KEY)
+      auditDb.$client.close()
+
+      console.log(
+        `\n计时：${wallSeconds.toFixed(1)} s，${samples.length} 个请求，${(samples.length / wallSeconds).toFixed(0)} 请求/秒（平均每请求占用服务器 ${((wallSeconds * 1000) / samples.length).toFixed(2)} ms）`,
+      )
+      console.log(`\n请求类型        数量   p50(ms)  p95(ms)  p99(ms)  max(ms)`)
+      console.log(latencyLine('全部', samples))
+      for (const kind of ['open', 'save', 'revalidate', 'submit', 'follow'] as const) {
+        const of = samples.filter((s) => s.kind === kind)
+        if (of.length > 0) console.log(latencyLine(kind, of))
+      }
+      console.log(
+        `\n错误（按请求类型和状态）：${errors.size === 0 ? '无' : [...errors].map(([status, n]) => `${status} × ${n}`).join('，')}；5xx/连接失败 ${serverErrors}`,
+      )
+      const sent = (kind: Kind) => samples.filter((s) => s.kind === kind).length
+      const lostLine = (table: string, wrote: number, expected: number, attempted: number, acked: number) =>
+        `${table}：写入 ${wrote} / 应有 ${expected}，丢失 ${expected - wrote}（时限内未发出 ${expected - attempted}；已发出 ${attempted}，得到确认 ${acked}）`
+      console.log(lostLine('score_entries', written.entries, expectedEntries, sent('save'), acknowledged))
+      console.log(
+        lostLine(
+          'score_submissions',
+          written.submissions,
+          seats.length,
+          sent('submit'),
+          outcomes.filter((o) => o.submitted).length,
+        ),
+      )
+      if (unfinished > 0) console.log(`${unfinished} 名专家在 ${MAX_SECONDS} s 时限内未完成`)
+      console.log(`审计链校验：${audit.ok ? '通过' : '未通过'}`)
+      if (serverErrors > 0) {
+        const log = server
+          .output()
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+        const first = log.findIndex((line) => /error|failed|abort/i.test(line))
+        console.log(
+          `服务器日志（第一处错误起 12 行，共 ${log.length} 行）：\n${first < 0 ? '（无）' : log.slice(first, first + 12).join('\n')}`,
+        )
+      }
+
+      const p99 = percentile(
+        samples.map((s) => s.ms).sort((a, b) => a - b),
+        0.99,
+      )
+      const checks: [string, boolean][] = [
+        [`p99 ${p99.toFixed(1)} ms ≤ ${TARGET_P99_MS} ms`, p99 <= TARGET_P99_MS],
+        [`丢失 ${lostEntries + lostSubmissions} = 0`, lostEntries === 0 && lostSubmissions === 0],
+        [`5xx ${serverErrors} = 0`, serverErrors === 0],
+      ]
+      console.log(`\n目标：${checks.map(([label, ok]) => `${label} ${ok ? 'PASS' : 'FAIL'}`).join('；')}`)
+      console.log(checks.every(([, ok]) => ok) && unfinished === 0 ? 'PASS' : 'FAIL')
+    } finally {
+      await server.stop()
     }
-    const serverErrors = samples.filter((s) => s.status === 'network' || s.status >= 500).length
-    const written = countRows(file, [...new Set(seats.map((s) => s.engagementId))])
-    const lostEntries = expectedEntries - written.entries
-    const lostSubmissions = seats.length - written.submissions
-    const acknowledged = outcomes.reduce((n, o) => n + o.acknowledgedSaves, 0)
-    const unfinished = outcomes.filter((o) => !o.finished).length
-    const auditDb = openDatabase(file, { readonly: true })
-    const audit = verifyAuditChain(auditDb, AUDIT_KEY)
-    auditDb.$client.close()
-
-    console.log(`\n计时：${wallSeconds.toFixed(1)} s，${samples.length} 个请求，${(samples.length / wallSeconds).toFixed(0)} 请求/秒（平均每请求占用服务器 ${((wallSeconds * 1000) / samples.length).toFixed(2)} ms）`)
-    console.log(`\n请求类型        数量   p50(ms)  p95(ms)  p99(ms)  max(ms)`)
-    console.log(latencyLine('全部', samples))
-    for (const kind of ['open', 'save', 'revalidate', 'submit', 'follow'] as const) {
-      const of = samples.filter((s) => s.kind === kind)
-      if (of.length > 0) console.log(latencyLine(kind, of))
-    }
-    console.log(`\n错误（按请求类型和状态）：${errors.size === 0 ? '无' : [...errors].map(([status, n]) => `${status} × ${n}`).join('，')}；5xx/连接失败 ${serverErrors}`)
-    const sent = (kind: Kind) => samples.filter((s) => s.kind === kind).length
-    const lostLine = (table: string, wrote: number, expected: number, attempted: number, acked: number) =>
-      `${table}：写入 ${wrote} / 应有 ${expected}，丢失 ${expected - wrote}（时限内未发出 ${expected - attempted}；已发出 ${attempted}，得到确认 ${acked}）`
-    console.log(lostLine('score_entries', written.entries, expectedEntries, sent('save'), acknowledged))
-    console.log(lostLine('score_submissions', written.submissions, seats.length, sent('submit'), outcomes.filter((o) => o.submitted).length))
-    if (unfinished > 0) console.log(`${unfinished} 名专家在 ${MAX_SECONDS} s 时限内未完成`)
-    console.log(`审计链校验：${audit.ok ? '通过' : '未通过'}`)
-    if (serverErrors > 0) {
-      const log = server.output().split('\n').filter((line) => line.trim() !== '')
-      const first = log.findIndex((line) => /error|failed|abort/i.test(line))
-      console.log(`服务器日志（第一处错误起 12 行，共 ${log.length} 行）：\n${first < 0 ? '（无）' : log.slice(first, first + 12).join('\n')}`)
-    }
-
-    const p99 = percentile(samples.map((s) => s.ms).sort((a, b) => a - b), 0.99)
-    const checks: [string, boolean][] = [
-      [`p99 ${p99.toFixed(1)} ms ≤ ${TARGET_P99_MS} ms`, p99 <= TARGET_P99_MS],
-      [`丢失 ${lostEntries + lostSubmissions} = 0`, lostEntries === 0 && lostSubmissions === 0],
-      [`5xx ${serverErrors} = 0`, serverErrors === 0],
-    ]
-    console.log(`\n目标：${checks.map(([label, ok]) => `${label} ${ok ? 'PASS' : 'FAIL'}`).join('；')}`)
-    console.log(checks.every(([, ok]) => ok) && unfinished === 0 ? 'PASS' : 'FAIL')
   } finally {
-    await server.stop()
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
