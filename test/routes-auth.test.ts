@@ -89,6 +89,16 @@ const TABLE: Record<string, Row> = {
   '/expert/seats/:id/score.xlsx': { get: [403, 403, 403, 403, 403, 403,   403,   404,   403] },
   '/expert/seats/:id/offline': { get: [403, 403, 403, 403, 403,   403,   403,   404,   403] },
   '/expert/seats/:id/opinion': { get: [403, 403, 403, 403, 403,   403,   403,   404,   403] },
+  // Reports are the agency team's working documents until issued (the bureau's inbox is issue 7).
+  '/engagements/:id/reports': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/engagements/:id/reports/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/engagements/:id/reports/:id/compare': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/engagements/:id/reports/files/:id/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  // Verification is public: anyone holding a report checks it; an unknown code is 404 for everyone.
+  '/verify': {         get: [200,   200,   200,  200,    200,   200,   200,   200,   200],
+                       anonymousGet: { status: 200 }, anonymousPost: 400 },
+  '/verify/:id': {     get: [404,   404,   404,  404,    404,   404,   404,   404,   404],
+                       anonymousGet: { status: 404 }, anonymousPost: 404 },
   // The one-time invite link is its own credential: an unknown token is 404 for everyone.
   '/invite/:id': {     get: [404,   404,   404,  404,    404,   404,   404,   404,   404],
                        anonymousGet: { status: 404 }, anonymousPost: 404 },
@@ -183,7 +193,7 @@ describe('anonymous requests', () => {
     const res = await fetch(server.url + dataUrl, { redirect: 'manual' })
     const body = await res.text()
     // Single fetch answers a redirect as 202 + a redirect record; a 200 here would be loader data.
-    if (pattern !== '/login') expect(res.status).not.toBe(200)
+    if (pattern !== '/login' && pattern !== '/verify') expect(res.status).not.toBe(200)
     for (const a of DEMO_ACCOUNTS) expect(body).not.toContain(a.displayName)
   })
 })

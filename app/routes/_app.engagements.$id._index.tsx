@@ -61,6 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sheet: can(actor, 'sheet.view', resource) ? sheetSummary(db, e.id) : null,
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
     indicatorData: mayViewIndicatorData(actor),
+    reports: can(actor, 'report.view', resource),
     canMove,
     next: {
       forward: next.forward.map((code) => ({ code, label: stageLabel(code) })),
@@ -93,7 +94,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -194,6 +195,14 @@ export default function EngagementDetail() {
           <h2>评审专家组</h2>
           <p>{panel.summary}</p>
           <Link to={`/engagements/${e.id}/panel`}>{panel.exists ? '查看专家组' : '组建专家组'}</Link>
+        </div>
+      ) : null}
+
+      {reports ? (
+        <div className="card" data-testid="reports-summary">
+          <h2>报告</h2>
+          <p className="muted small">评价工作方案、评价报告、专家个人评分表：撰写、生成版本、比较与签发。</p>
+          <Link to={`/engagements/${e.id}/reports`}>进入报告</Link>
         </div>
       ) : null}
 

@@ -86,6 +86,20 @@ function versionsOf(db: Db | Tx, engagementId: string, type: ReportType): Versio
     }))
 }
 
+/** Every report type of the engagement with its latest and its issued version. */
+export function reportsOverview(db: Db, actor: Actor, engagementId: string) {
+  const access = engagementFor(db, actor, engagementId, 'report.view')
+  if ('ok' in access) return undefined
+  return {
+    engagement: { id: access.e.id, name: access.e.name },
+    types: REPORT_TYPES.map((t) => {
+      const versions = versionsOf(db, access.e.id, t.code)
+      const issued = versions.find((v) => v.verificationCode !== null)
+      return { code: t.code, label: t.label, latest: versions[0] ?? null, issued: issued ? { code: issued.verificationCode!, issuedAt: issued.issuedAt! } : null }
+    }),
+  }
+}
+
 /**
  * The report page of one type: the sections people write (saved text, or the draft from the data),
  * the versions generated so far, and whether a model can be built at all (and why not).
