@@ -214,30 +214,26 @@ export default function ReportTypePage() {
         )}
         {d.versions.length >= 2 ? (
           <Form method="get" action={`${base}/${d.type}/compare`} className="inline-form" data-testid="compare-form">
-            <label>
-              比较
-              <select name="from" defaultValue={d.versions[1]!.id}>
-                {d.versions.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    第 {v.versionNo} 版
-                  </option>
-                ))}
-              </select>
-            </label>{' '}
-            <label>
-              与
-              <select name="to" defaultValue={d.versions[0]!.id}>
-                {d.versions.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    第 {v.versionNo} 版
-                  </option>
-                ))}
-              </select>
-            </label>{' '}
+            <VersionSelect label="比较" name="from" versions={d.versions} defaultValue={d.versions[1]!.id} /> <VersionSelect label="与" name="to" versions={d.versions} defaultValue={d.versions[0]!.id} />{' '}
             <button type="submit">比较</button>
           </Form>
         ) : null}
       </div>
     </section>
+  )
+}
+
+function VersionSelect({ label, name, versions, defaultValue }: { label: string; name: string; versions: { id: string; versionNo: number }[]; defaultValue: string }) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={defaultValue}>
+        {versions.map((v) => (
+          <option key={v.id} value={v.id}>
+            第 {v.versionNo} 版
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
