@@ -7,7 +7,11 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './components/nonce'
 
-const ABORT_DELAY = 5_000
+// No route streams deferred data, so the abort is only a safety net against a render that never
+// ends. It must not fire on a merely busy server: the action behind the page has already committed,
+// and aborting would show the user an error for a save that succeeded. The timer stops when the
+// render completes.
+const ABORT_DELAY = 30_000
 
 /**
  * Unexpected errors: the browser gets the generic error page (Remix strips details in production);
@@ -62,23 +66,33 @@ export default function handleRequest(
       )
       pipe(body)
     }
+    let abortRender = () => {}
+    const timer = setTimeout(() => abortRender(), ABORT_DELAY)
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        ...(waitForAll ? { onAllReady: ready } : { onShellReady: ready }),
+        ...(waitForAll ? {} : { onShellReady: ready }),
+        onAllReady() {
+          clearTimeout(timer)
+          if (waitForAll) ready()
+        },
         onShellError(error: unknown) {
+          clearTimeout(timer)
+          // Remix answers 500 without calling handleError for a shell that failed: log it here.
+          console.error(`[evaldesk] render failed: ${request.method} ${new URL(request.url).pathname}`)
+          console.error(error instanceof Error ? (error.stack ?? error.message) : error)
           reject(error)
         },
         onError(error: unknown) {
           responseStatusCode = 500
-          // Errors during the shell reject above and are logged by Remix; only later ones are logged here.
+          // Shell errors are logged in onShellError; only later ones are logged here.
           if (shellRendered) console.error(error)
         },
       },
     )
-    setTimeout(abort, ABORT_DELAY)
+    abortRender = abort
   })
 }

@@ -102,6 +102,11 @@ export function listSeats(db: Q, panelId: string): SeatView[] {
   })
 }
 
+/** The seat's most recent signed declaration, if any (one seat: the scoring pages ask on every request). */
+export function latestDeclaration(db: Q, seatId: string) {
+  return db.select().from(declarations).where(eq(declarations.seatId, seatId)).orderBy(desc(declarations.signedAt)).limit(1).get()
+}
+
 function latestDeclarations(db: Q, seatIds: string[]) {
   const out = new Map<string, typeof declarations.$inferSelect>()
   if (seatIds.length === 0) return out

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import type { ShouldRevalidateFunction } from '@remix-run/react'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { getDb } from '../../db/client.server'
 import { notFound, requireRole } from '~/auth/require.server'
 import { now } from '~/clock.server'
@@ -50,6 +51,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data({ intent, errors: { _form: '不支持此操作' } as Record<string, string>, saved: null }, { status: 400 })
 }
 
+/**
+ * An autosave changes one indicator, and its own card already shows the saved version: reloading
+ * the whole sheet after every save would double the requests of a panel scoring at once. Rescores,
+ * justifications and submits do reload (the panel's scores and the requests change).
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionResult, defaultShouldRevalidate }) => {
+  const saved = (actionResult as { saved?: unknown } | undefined)?.saved
+  if (formData?.get('intent') === 'save' && formData.get('rescoreReason') === null && saved) return false
+  return defaultShouldRevalidate
+}
+
 type Page = ReturnType<typeof useLoaderData<typeof loader>>
 type Item = Page['items'][number]
 type Request = Page['requests'][number]
@@ -60,7 +72,10 @@ export default function ScoringPage() {
   const d = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
-  const scored = d.items.filter((i) => i.entry).length
+  // Saves that did not reload the page count too (see shouldRevalidate).
+  const [savedCodes, setSavedCodes] = useState<ReadonlySet<string>>(new Set())
+  const onSaved = useCallback((code: string) => setSavedCodes((prev) => (prev.has(code) ? prev : new Set([...prev, code]))), [])
+  const scored = d.items.filter((i) => i.entry || savedCodes.has(i.node.code)).length
   const rescoring = d.mayRescore
   const locked = !rescoring && (d.submittedAt !== null || d.round.phase !== 'scoring' || d.round.deadline === 'closed')
   const submitErrors = actionData?.intent === 'submit' ? actionData.errors : {}
@@ -111,7 +126,7 @@ export default function ScoringPage() {
       ) : null}
       {d.items.map((item) => (
         <div key={item.node.code}>
-          <ScoreItem item={item} step={d.round.step} locked={locked} rescoring={rescoring} submitError={submitErrors[`score.${item.node.code}`]} panel={d.panelView} />
+          <ScoreItem item={item} step={d.round.step} locked={locked} rescoring={rescoring} submitError={submitErrors[`score.${item.node.code}`]} panel={d.panelView} onSaved={onSaved} />
           {d.requests
             .filter((r) => r.code === item.node.code)
             .map((r) => (
@@ -166,11 +181,14 @@ function RequestCard({ request }: { request: Request }) {
   )
 }
 
-function ScoreItem({ item, step, locked, rescoring, submitError, panel }: { item: Item; step: number; locked: boolean; rescoring: boolean; submitError?: string; panel: Page['panelView'] }) {
+function ScoreItem({ item, step, locked, rescoring, submitError, panel, onSaved }: { item: Item; step: number; locked: boolean; rescoring: boolean; submitError?: string; panel: Page['panelView']; onSaved: (code: string) => void }) {
   const fetcher = useFetcher<typeof action>()
   const formRef = useRef<HTMLFormElement>(null)
   const node = item.node as IndicatorNode
   const saved = fetcher.data?.saved && fetcher.data.saved.code === node.code ? fetcher.data.saved : null
+  useEffect(() => {
+    if (saved) onSaved(saved.code)
+  }, [saved, onSaved])
   const error = fetcher.data?.errors?.[`score.${node.code}`] ?? fetcher.data?.errors?.[`rescoreReason.${node.code}`] ?? fetcher.data?.errors?._form ?? submitError
   // The version this page last saw: from the loader, or from this item's own latest save.
   const seen = Math.max(saved?.versionNo ?? 0, item.entry?.versionNo ?? 0)

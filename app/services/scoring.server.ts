@@ -21,7 +21,7 @@ import { isId, newId } from '../ids.server'
 import { appendAudit, auditActor } from '../models/audit.server'
 import { engagementResource } from '../models/engagement.server'
 import { currentSheet, parseTree } from '../models/framework.server'
-import { expertByUserId, findPanel, findPanelById, findSeat, isConflicted, listSeats } from '../models/panel.server'
+import { expertByUserId, findPanel, findPanelById, findSeat, isConflicted, latestDeclaration, listSeats } from '../models/panel.server'
 import { choice, formValues, isoDate, parseForm, type FieldErrors, type FormValues } from '../utils/form'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { currentFactsHash, panelGateProblems } from './panel-readiness.server'
@@ -166,8 +166,8 @@ function scorerContext(db: Db | Tx, actor: Actor, seatId: string) {
   if (!panel || isConflicted(db, expert.id, panel.engagementId)) return undefined
   const round = findRound(db, panel.engagementId)
   if (!round) return undefined
-  const view = listSeats(db, panel.id).find((s) => s.id === seat.id)
-  const certified = view?.factsHash && view.textVersion ? !needsRecertification({ textVersion: view.textVersion, factsHash: view.factsHash }, currentFactsHash(db, panel.engagementId, expert.id)) : false
+  const declaration = latestDeclaration(db, seat.id)
+  const certified = declaration ? !needsRecertification({ textVersion: declaration.textVersion, factsHash: declaration.factsHash }, currentFactsHash(db, panel.engagementId, expert.id)) : false
   if (!certified) return undefined
   const sheet = db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!
   return { expert, seat, panel, round, tree: parseTree(sheet.treeJson), sheetVersionNo: sheet.versionNo }
