@@ -26,8 +26,10 @@ import { command as consolidate } from './commands/consolidate'
 import { command as expertImport } from './commands/expert-import'
 import { command as bundleImport } from './commands/bundle-import'
 import { command as bundleExport } from './commands/bundle-export'
+import { command as report } from './commands/report'
+import { command as reportBatch } from './commands/report-batch'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport]
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport, report, reportBatch]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {
