@@ -6,6 +6,8 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
 import { auditLog, reportFiles, reportVersions } from '../db/schema'
+import { setReportNames } from '../app/services/panel.server'
+import { buildReportModel } from '../reports/build-model.server'
 import { checkIssuedFile, compareVersions, generateVersion, issueVersion, reportPage, saveNarrative, verificationOf, versionFile } from '../app/services/report.server'
 import { renderModel, sha256Hex } from '../reports/render'
 import { readPdf, squash } from '../reports/pdf/read-pdf'
@@ -44,6 +46,22 @@ describe('the sections people write', () => {
     // Neither the bureau nor another agency reaches the agency's drafts.
     expect(reportPage(db, actorOf(db, 'binjiang.finance'), panel.engagementId, 'evaluation', tick())).toMatchObject({ ok: false, status: 404 })
     expect(saveNarrative(db, actorOf(db, 'hengping.admin'), panel.engagementId, 'evaluation', form({ ...fields, version: '1' }), tick())).toMatchObject({ ok: false, status: 404 })
+  })
+})
+
+describe('the panel list in reports', () => {
+  test('shows 专家A/B/C by default and the names once the lead chooses names (audited)', () => {
+    const members = () => {
+      const built = buildReportModel(db, panel.engagementId, 'evaluation', { stage: 'draft', generatedAt: tick().toISOString(), verification: null })
+      if (!built.ok) throw new Error(JSON.stringify(built))
+      return built.value.panel!.members.map((m) => m.displayName)
+    }
+    expect(members()).toEqual(['专家A', '专家B', '专家C', '专家D', '专家E'])
+    expect(setReportNames(db, panel.lead, panel.engagementId, form({ showExpertNames: 'maybe' }), tick())).toMatchObject({ ok: false, status: 400 })
+    expect(setReportNames(db, panel.lead, panel.engagementId, form({ showExpertNames: 'names' }), tick())).toMatchObject({ ok: true, value: { showExpertNames: true } })
+    expect(members().sort()).toEqual(panel.seats.map((s) => s.name).sort())
+    expect(setReportNames(db, panel.lead, panel.engagementId, form({ showExpertNames: 'pseudonyms' }), tick()).ok).toBe(true)
+    expect(db.select().from(auditLog).all().filter((r) => r.action === 'panel.report_names')).toHaveLength(2)
   })
 })
 

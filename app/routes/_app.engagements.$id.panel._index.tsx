@@ -24,6 +24,7 @@ import {
   removeConflict,
   savePanel,
   setLeader,
+  setReportNames,
   withdrawSeat,
 } from '~/services/panel.server'
 import { formatDateTime } from '~/utils/datetime'
@@ -109,6 +110,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return setScoringPhase(db, actor, e.id, fd, at)
       case 'invite-link':
         return createInviteLink(db, actor, e.id, fd, at)
+      case 'report-names':
+        return setReportNames(db, actor, e.id, fd, at)
       default:
         return { ok: false as const, status: 400 as const, errors: { _form: '不支持此操作' } as Record<string, string> }
     }
@@ -278,6 +281,24 @@ export default function PanelPage() {
               随机抽取专家
             </button>
             <span className="muted small">抽取前自动识别回避；种子来自密码学随机源，抽取记录可复核。</span>
+          </Form>
+        ) : null}
+        {p ? (
+          <Form method="post" className="inline-form" data-testid="report-names">
+            <input type="hidden" name="intent" value="report-names" />
+            <label>
+              报告中的专家名单{' '}
+              <select name="showExpertNames" defaultValue={p.showExpertNames ? 'names' : 'pseudonyms'} disabled={!d.mayManage}>
+                <option value="pseudonyms">以代号列示（专家A、专家B…）</option>
+                <option value="names">列示姓名及工作单位</option>
+              </select>
+            </label>{' '}
+            {d.mayManage ? (
+              <button type="submit" disabled={busy}>
+                保存
+              </button>
+            ) : null}
+            <FormError error={errorsFor('report-names')._form ?? errorsFor('report-names').showExpertNames} />
           </Form>
         ) : null}
       </div>

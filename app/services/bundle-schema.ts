@@ -146,6 +146,7 @@ const panelSchema = z
     creditThreshold: int(0, 1000).nullable(),
     lookbackYears: int(0, 10),
     replyHours: int(1, 720),
+    showExpertNames: z.boolean().describe('报告中列示专家姓名（false 为以代号列示）'),
     seats: z.array(seatSchema).max(60),
   })
   .strict()

@@ -119,6 +119,7 @@ export function exportBundle(db: Q, engagementId: string): Bundle | null {
           creditThreshold: panel.creditThreshold,
           lookbackYears: panel.lookbackYears,
           replyHours: panel.replyHours,
+          showExpertNames: panel.showExpertNames,
           seats: seatRows.map(({ seat: s, expert: x }) => ({
             key: keyOf.get(s.id)!,
             expert: { name: x.name, title: x.title, employer: x.employer, region: x.region, phone: x.phone, email: x.email },
@@ -356,7 +357,7 @@ export function importBundle(db: Db, raw: unknown, opts: ImportOptions): ImportR
     if (b.panel) {
       const p = b.panel
       const panelId = newId()
-      insertPanel(tx, { id: panelId, engagementId, size: p.size, reserveCount: p.reserveCount, quotasJson: JSON.stringify(p.quotas), reviewDate: p.reviewDate, reviewDaysHundredths: p.reviewDaysHundredths, maxDrawsPerYear: p.maxDrawsPerYear, creditThreshold: p.creditThreshold, lookbackYears: p.lookbackYears, replyHours: p.replyHours, createdBy: r.leadUserId, createdAt: at, updatedAt: at })
+      insertPanel(tx, { id: panelId, engagementId, size: p.size, reserveCount: p.reserveCount, quotasJson: JSON.stringify(p.quotas), reviewDate: p.reviewDate, reviewDaysHundredths: p.reviewDaysHundredths, maxDrawsPerYear: p.maxDrawsPerYear, creditThreshold: p.creditThreshold, lookbackYears: p.lookbackYears, replyHours: p.replyHours, showExpertNames: p.showExpertNames, createdBy: r.leadUserId, createdAt: at, updatedAt: at })
       for (const s of p.seats) {
         const expert = expertOf.get(expertIdentity(s.expert))!
         const seatId = newId()

@@ -2,9 +2,10 @@
 // with reserves, manual appointments, the leader, certification and fees. Each public function that
 // changes anything is one user action: one IMMEDIATE transaction with its audit row.
 import crypto from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
-import { specialties } from '../../db/schema'
+import { panels, specialties } from '../../db/schema'
 import { DECLARATION_TEXT, DECLARATION_VERSION, declarationTextHash, needsRecertification } from '../domain/experts/declaration'
 import { DRAW_ALGORITHM, randomSeedHex, replayDraw, runDraw, vacancySpec, type DrawRecord, type DrawSpec, type Quota } from '../domain/experts/draw'
 import { DEFAULT_DAY_RATES_FEN, seatFeeFen } from '../domain/experts/fees'
@@ -192,6 +193,27 @@ export function savePanel(db: Db, actor: Actor, engagementId: string, fd: FormDa
     if (!updatePanelIfVersion(tx, existing.id, Number(input.version), fields)) return { ...CONFLICT, values }
     audit(tx, actor, 'panel.update', 'panel', existing.id, { engagementId: e.value.id, ...fields }, now)
     return { ok: true, value: { panelId: existing.id } }
+  })
+}
+
+const reportNamesSchema = z.object({ showExpertNames: choice(['names', 'pseudonyms'] as const, '请选择专家名单的显示方式') })
+
+/**
+ * 报告中专家名单的显示方式: names, or 专家A/B/C (the default). A reporting choice, not part of the
+ * panel's composition, so it may change after the draw; each change is audited.
+ */
+export function setReportNames(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date): Result<{ showExpertNames: boolean }> {
+  const parsed = parseForm(reportNamesSchema, fd)
+  if (!parsed.ok) return { ok: false, status: 400, errors: parsed.errors, values: parsed.values }
+  return inTransaction(db, (tx) => {
+    const e = forManager(tx, actor, engagementId)
+    if (!e.ok) return e
+    const panel = findPanel(tx, e.value.id)
+    if (!panel) return { ok: false, status: 409, errors: { _form: '尚未组建专家组' } }
+    const show = parsed.data.showExpertNames === 'names'
+    tx.update(panels).set({ showExpertNames: show, updatedAt: now.toISOString() }).where(eq(panels.id, panel.id)).run()
+    appendAudit(tx, { actor: auditActor(actor), action: 'panel.report_names', entity: 'panel', entityId: panel.id, before: { showExpertNames: panel.showExpertNames }, after: { engagementId: e.value.id, showExpertNames: show }, at: now })
+    return { ok: true, value: { showExpertNames: show } }
   })
 }
 
