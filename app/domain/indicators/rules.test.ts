@@ -417,3 +417,11 @@ describe('ruleProblems', () => {
     expect(problems({ type: 'magic' } as unknown as ScoringRule)).toEqual(['未知的计分规则类型'])
   })
 })
+
+describe('a ratio whose percentage overflows', () => {
+  it('reads 无穷大, never Infinity % (fast-check seed 275404270)', () => {
+    const rule = { type: 'formula', numerator: '执行数', denominator: '预算数', zeroBelowPercent: 4 } as const
+    const s = suggestScore(rule, 1000, 'positive', { type: 'formula', numerator: Number.MAX_VALUE, denominator: 1 })
+    expect(s.ok && s.reasoning).toBe('比率 = 执行数 / 预算数 = 1.7976931348623157e+308 / 1 = 无穷大，超过 100% 按 100% 计；得分 = 10 × 100.00% = 10 分')
+  })
+})

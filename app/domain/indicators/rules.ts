@@ -36,7 +36,8 @@ function rateText(fraction: number): string {
   const hundredths = fraction * ALL
   if (Number.isFinite(hundredths) && Math.abs(hundredths) < 1e15)
     return `${formatPoints(roundHalfUp(hundredths))}%`
-  return Number.isFinite(fraction) ? `${(fraction * 100).toPrecision(3)}%` : '无穷大'
+  // fraction × 100 itself can overflow (1.8e308 / 1, found by the property tests): that is 无穷大 too.
+  return Number.isFinite(fraction * 100) ? `${(fraction * 100).toPrecision(3)}%` : '无穷大'
 }
 
 /** Entered amounts as typed, without binary noise: 0.1 + 0.2 -> "0.3"; tiny values keep three digits. */
