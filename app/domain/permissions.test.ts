@@ -59,6 +59,15 @@ const ALL_ACTIONS: Action[] = [
   'report.view',
   'report.write',
   'report.issue',
+  'report.submit',
+  'review.view',
+  'review.decide',
+  'quality.rate',
+  'rectification.view',
+  'rectification.manage',
+  'rectification.report',
+  'results.manage',
+  'bureau.overview',
 ]
 
 /**
@@ -104,6 +113,15 @@ const OWN: Record<Action, { resource: (a: Actor) => Resource; roles: Role[] }> =
   'report.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
   'report.write': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
   'report.issue': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'report.submit': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'review.view': { resource: () => engagement(), roles: ['finance_reviewer'] },
+  'review.decide': { resource: () => engagement(), roles: ['finance_reviewer'] },
+  'quality.rate': { resource: () => engagement(), roles: ['finance_reviewer'] },
+  'rectification.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer', 'unit_contact'] },
+  'rectification.manage': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer'] },
+  'rectification.report': { resource: () => engagement(), roles: ['unit_contact'] },
+  'results.manage': { resource: () => engagement(), roles: ['finance_reviewer'] },
+  'bureau.overview': { resource: (a) => ({ type: 'organization', id: a.organizationId ?? BUREAU_X, kind: 'finance_bureau' }), roles: ['finance_reviewer'] },
 }
 
 describe('can: every action × role on the actor’s own tenant', () => {
@@ -183,6 +201,17 @@ describe('can: tenant mismatches', () => {
     expect(can(actor('agency_admin'), 'report.issue', engagement({ stage: 'archived' }))).toBe(false)
     expect(can(actor('finance_reviewer'), 'report.view', e)).toBe(false)
     expect(can(actor('agency_admin', { organizationId: AGENCY_B }), 'report.view', e)).toBe(false)
+  })
+
+  it('review and results belong to the commissioning bureau only; a unit reports only on its own engagements', () => {
+    const otherBureau = actor('finance_reviewer', { organizationId: BUREAU_Y })
+    for (const action of ['review.view', 'review.decide', 'quality.rate', 'results.manage', 'rectification.view', 'rectification.manage'] as const) {
+      expect(can(otherBureau, action, engagement()), action).toBe(false)
+    }
+    expect(can(actor('unit_contact', { evaluatedUnitId: UNIT_2 }), 'rectification.report', engagement())).toBe(false)
+    expect(can(actor('unit_contact'), 'rectification.manage', engagement())).toBe(false)
+    expect(can(actor('evaluator', { userId: 'member' }), 'report.submit', engagement({ leadUserId: 'lead', memberIds: ['member'] }))).toBe(false)
+    expect(can(otherBureau, 'bureau.overview', { type: 'organization', id: BUREAU_X, kind: 'finance_bureau' })).toBe(false)
   })
 
   it('an evaluator of the agency sees every engagement but works only on those they lead or staff', () => {

@@ -59,6 +59,15 @@ export type Action =
   | 'report.view'
   | 'report.write'
   | 'report.issue'
+  | 'report.submit'
+  | 'review.view'
+  | 'review.decide'
+  | 'quality.rate'
+  | 'rectification.view'
+  | 'rectification.manage'
+  | 'rectification.report'
+  | 'results.manage'
+  | 'bureau.overview'
 
 /** Fails closed: an unexpected resource shape or a thrown error answers false. */
 export function can(actor: Actor | null, action: Action, resource: Resource): boolean {
@@ -127,9 +136,36 @@ function decide(actor: Actor, action: Action, r: Resource): boolean {
     case 'report.issue':
       // Issuing signs the report out in the agency's name: its admin or the engagement's lead.
       return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage) && (actor.role === 'agency_admin' || r.leadUserId === actor.userId)
+    case 'report.submit':
+      // Submitting to the bureau speaks for the agency, like issuing.
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage) && (actor.role === 'agency_admin' || r.leadUserId === actor.userId)
+    case 'review.view':
+    case 'review.decide':
+    case 'quality.rate':
+    case 'results.manage':
+      // The commissioning bureau's reviewers, and only theirs.
+      return r.type === 'engagement' && isBureauReviewerOf(actor, r)
+    case 'rectification.view':
+      return r.type === 'engagement' && (isBureauReviewerOf(actor, r) || canWorkOnEngagement(actor, r) || isUnitContactOf(actor, r))
+    case 'rectification.manage':
+      // The reviewer sets, confirms and verifies items; the agency's team proposes and confirms them.
+      return r.type === 'engagement' && (isBureauReviewerOf(actor, r) || canWorkOnEngagement(actor, r))
+    case 'rectification.report':
+      return r.type === 'engagement' && isUnitContactOf(actor, r)
+    case 'bureau.overview':
+      // A bureau's yearly dashboard, results summary and disclosure list.
+      return r.type === 'organization' && r.kind === 'finance_bureau' && actor.role === 'finance_reviewer' && actor.organizationId === r.id
     default:
       return false
   }
+}
+
+function isBureauReviewerOf(actor: Actor, e: EngagementResource): boolean {
+  return actor.role === 'finance_reviewer' && actor.organizationId !== null && actor.organizationId === e.financeBureauId
+}
+
+function isUnitContactOf(actor: Actor, e: EngagementResource): boolean {
+  return actor.role === 'unit_contact' && actor.evaluatedUnitId !== null && e.unitIds.includes(actor.evaluatedUnitId)
 }
 
 function canViewFramework(actor: Actor, organizationId: string | null): boolean {
