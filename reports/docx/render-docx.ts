@@ -37,7 +37,7 @@ import {
   type TableBlock,
   type TableCell as ReportCell,
 } from '../document'
-import { reproducible } from './reproducible-package'
+import { reproducible, type PackageParts } from './reproducible-package'
 import { reportStyles, STYLE } from './styles'
 
 const mm = (v: number) => Math.round((v * 1440) / 25.4)
@@ -300,6 +300,20 @@ function frontSectionOf(doc: ReportDocument): ISectionOptions | null {
   }
 }
 
+type DocxCompiler = { compile: (file: Document) => unknown }
+
+/**
+ * The package's parts as docx's own compiler writes them, unzipped. docx 9.15 has no public way to get them,
+ * so this reads `Packer.compiler` (private in its typings; docx is pinned to ~9.15): a docx that changes it
+ * fails here, loudly, rather than writing a different package.
+ */
+function packageParts(file: Document): PackageParts {
+  const compiler = (Packer as unknown as { compiler?: Partial<DocxCompiler> }).compiler
+  const parts = typeof compiler?.compile === 'function' ? compiler.compile(file) : undefined
+  if (!(parts instanceof Map)) throw new Error('docx 的 Packer.compiler.compile 不再返回包内文件表，请按新版本改写 packageParts')
+  return parts as PackageParts
+}
+
 /** The DOCX bytes of `doc`; the same document gives the same bytes, whatever was rendered before. */
 export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
   const front = frontSectionOf(doc)
@@ -336,11 +350,11 @@ export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
       },
     ],
   })
-  const packed = await Packer.toBuffer(file)
+  const parts = packageParts(file)
   const tocAnchors = doc.toc
     ? headingsOf(doc)
         .filter((h) => h.level <= 2)
         .map((h) => h.anchor)
     : []
-  return reproducible(packed, { createdAt: doc.meta.createdAt, documentId: doc.meta.documentId, tocAnchors })
+  return reproducible(parts, { createdAt: doc.meta.createdAt, documentId: doc.meta.documentId, tocAnchors })
 }

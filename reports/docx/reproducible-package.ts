@@ -1,10 +1,11 @@
 // docx 9.15 does not write the same bytes twice (STACK.md "Reproducible output"): core.xml carries the
 // current time, zip entries the current mtime, and heading bookmarks (`_Toc<n>`) take their numbers from a
-// counter shared by every document of the process. We re-open its package and make every such value a
-// function of the ReportDocument: dates from meta.createdAt, bookmarks named after the document's own
-// anchors and numbered in order of appearance, one fixed entry time. The font table is written here too,
-// because docx has no option for a font's fallback names (see fonts.ts).
-import { unzipSync, zipSync, strFromU8, strToU8, type Zippable } from 'fflate'
+// counter shared by every document of the process. We take its package parts before they are zipped and make
+// every such value a function of the ReportDocument: dates from meta.createdAt, bookmarks named after the
+// document's own anchors and numbered in order of appearance, one fixed entry time. The font table is written
+// here too, because docx has no option for a font's fallback names (see fonts.ts). The package is zipped once,
+// here: letting docx zip it and then unzipping it again cost a third of the rendering time.
+import { zipSync, type Zippable } from 'fflate'
 import { fontTableXml } from './fonts'
 
 /**
@@ -86,18 +87,28 @@ function fixCoreProperties(coreXml: string, createdAt: string, documentId: strin
 
 export type PackageFacts = { createdAt: string; documentId: string; tocAnchors: readonly string[] }
 
-/** The docx package `packed`, rewritten so its bytes depend on `facts` and the content alone. */
-export function reproducible(packed: Uint8Array, facts: PackageFacts): Buffer {
-  const entries = unzipSync(packed)
+/** The parts of a docx package by path, in package order, as docx's compiler gives them before zipping. */
+export type PackageParts = ReadonlyMap<string, string | Uint8Array>
+
+/** Level 6, as docx zipped with: the package is byte for byte what the unzip-and-rezip wrote before. */
+const ZIP_LEVEL = 6
+
+const bytesOf = (data: string | Uint8Array): Uint8Array => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
+
+/** The docx package of `parts`, rewritten so its bytes depend on `facts` and the content alone. */
+export function reproducible(parts: PackageParts, facts: PackageFacts): Buffer {
   const out: Zippable = {}
-  for (const [path, data] of Object.entries(entries)) {
-    let bytes = data
-    if (path === 'word/document.xml') bytes = strToU8(renumberBookmarks(strFromU8(data), facts.tocAnchors))
-    else if (path === 'docProps/core.xml')
-      bytes = strToU8(fixCoreProperties(strFromU8(data), facts.createdAt, facts.documentId))
-    else if (path === 'word/fontTable.xml') bytes = strToU8(fontTableXml())
-    out[path] = bytes
+  for (const [path, data] of parts) {
+    let part = data
+    if (path === 'word/document.xml') part = renumberBookmarks(textOf(data), facts.tocAnchors)
+    else if (path === 'docProps/core.xml') part = fixCoreProperties(textOf(data), facts.createdAt, facts.documentId)
+    else if (path === 'word/fontTable.xml') part = fontTableXml()
+    out[path] = bytesOf(part)
   }
   if (!('word/fontTable.xml' in out)) throw new Error('docx 未生成 word/fontTable.xml，无法写入字体回退名')
-  return Buffer.from(zipSync(out, { level: 6, mtime: ENTRY_TIME }))
+  return Buffer.from(zipSync(out, { level: ZIP_LEVEL, mtime: ENTRY_TIME }))
+}
+
+function textOf(data: string | Uint8Array): string {
+  return typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')
 }
