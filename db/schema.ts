@@ -760,3 +760,85 @@ export const reportFiles = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.versionId, t.format] })],
 )
+
+// ---- Results application (issue 7) --------------------------------------------------------------
+
+// 结果应用: the commissioning bureau's budget decision for an accepted engagement, with the accepted
+// report version and the grade it was taken on, so a later look sees what the decision rested on.
+export const budgetDecisions = sqliteTable('budget_decisions', {
+  id: text('id').primaryKey(),
+  engagementId: text('engagement_id')
+    .notNull()
+    .unique()
+    .references(() => engagements.id),
+  reportVersionId: text('report_version_id')
+    .notNull()
+    .references(() => reportVersions.id),
+  grade: text('grade').notNull(),
+  decision: text('decision', { enum: ['priority', 'maintain', 'reduce', 'suspend', 'cancel'] }).notNull(),
+  // 压减 only: the percentage cut from next year's budget, 1..100; null for every other decision.
+  cutPercent: integer('cut_percent'),
+  note: text('note').notNull().default(''),
+  decidedBy: text('decided_by')
+    .notNull()
+    .references(() => users.id),
+  decidedAt: text('decided_at').notNull(),
+  version: integer('version').notNull().default(1),
+})
+
+// ---- Submission and review (issue 7) ------------------------------------------------------------
+
+// 提交财政: each round sends one issued report version to the commissioning bureau, which returns it
+// with comments or accepts it. Rounds are numbered per engagement; at most one waits at a time.
+export const reportSubmissions = sqliteTable(
+  'report_submissions',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    versionId: text('version_id')
+      .notNull()
+      .references(() => reportVersions.id),
+    roundNo: integer('round_no').notNull(),
+    status: text('status', { enum: ['pending', 'returned', 'accepted'] }).notNull(),
+    submittedBy: text('submitted_by')
+      .notNull()
+      .references(() => users.id),
+    submittedAt: text('submitted_at').notNull(),
+    decidedBy: text('decided_by').references(() => users.id),
+    decidedAt: text('decided_at'),
+    decisionNote: text('decision_note').notNull().default(''),
+  },
+  (t) => [
+    uniqueIndex('report_submissions_round_uq').on(t.engagementId, t.roundNo),
+    uniqueIndex('report_submissions_version_uq').on(t.versionId),
+    index('report_submissions_status_idx').on(t.status, t.submittedAt),
+  ],
+)
+
+// A reviewer's comment on one submission, anchored to a section heading (level 1–2) or a leaf
+// indicator code. It stays the reviewer's draft (published_at null) until the round is decided;
+// the agency answers each published comment before it submits again.
+export const reviewComments = sqliteTable(
+  'review_comments',
+  {
+    id: text('id').primaryKey(),
+    submissionId: text('submission_id')
+      .notNull()
+      .references(() => reportSubmissions.id),
+    anchorKind: text('anchor_kind', { enum: ['section', 'indicator'] }).notNull(),
+    anchor: text('anchor').notNull(),
+    anchorLabel: text('anchor_label').notNull(),
+    body: text('body').notNull(),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    publishedAt: text('published_at'),
+    answer: text('answer'),
+    answeredBy: text('answered_by').references(() => users.id),
+    answeredAt: text('answered_at'),
+  },
+  (t) => [index('review_comments_submission_idx').on(t.submissionId, t.createdAt)],
+)
