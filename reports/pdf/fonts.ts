@@ -1,9 +1,10 @@
 // The report faces, shipped by npm (no system font): Noto Serif SC stands in for 宋体/仿宋/楷体 and
-// Noto Sans SC for 黑体. Each file (10–15 MB) is read and parsed once per process and the parsed
-// fontkit font is handed to every PDFDocument: pdfkit still creates a fresh subset per document, so
-// documents never share glyph state that reaches the output. What does not depend on the document, a
-// glyph's bytes in the glyf table and its metrics, is read once per process (see cachedGlyphData).
-import { readFileSync } from 'node:fs'
+// Noto Sans SC for 黑体. Each file (10–15 MB) is parsed once per process and the parsed fontkit font is
+// handed to every PDFDocument: pdfkit still creates a fresh subset per document, so documents never share
+// glyph state that reaches the output. What does not depend on the document, a glyph's bytes in the glyf
+// table and its metrics, is read once per process (see cacheGlyphData); the glyf table (97 % of the file)
+// is read glyph by glyph as reports use them, not whole (see readSparse).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import * as fontkit from 'fontkit'
 
@@ -55,13 +56,14 @@ type GlyphData = { bytes: Uint8Array; components: { glyphID: number; pos: number
  * time); the bytes copied into the subset and the metrics are those of the font file, so caching them
  * changes no output byte. Composite glyphs still get their component ids rewritten per subset.
  */
-function cacheGlyphData(font: TrueTypeInternals, path: string): void {
+function cacheGlyphData(font: TrueTypeInternals, file: SparseFont, path: string): void {
   if ('CFF ' in font.directory.tables || font._variationProcessor)
     throw new Error(`${path}: expected a static TrueType font`)
   const cache = new Map<number, GlyphData>()
   const dataOf = (gid: number): GlyphData => {
     let data = cache.get(gid)
     if (!data) {
+      file.readGlyph(font.loca.offsets[gid]!, font.loca.offsets[gid + 1]!)
       const glyph = font.getGlyph(gid)
       const decoded = glyph._decode()
       const start = font.loca.offsets[gid]!
@@ -100,8 +102,44 @@ function cacheGlyphData(font: TrueTypeInternals, path: string): void {
   })
 }
 
+type SparseFont = { bytes: Buffer; readGlyph: (start: number, end: number) => void }
+
+/**
+ * The font file with every table but glyf read. The glyf table's room is allocated but left unread, so its
+ * pages take no memory until a glyph is read into them (~38 MB of the three files otherwise, in every
+ * process and render worker). Only glyph embedding reads glyf: advances come from hmtx, and vmtx
+ * (required here) spares fontkit the glyph's box for vertical metrics.
+ */
+function readSparse(path: string): SparseFont {
+  const fd = openSync(path, 'r')
+  const bytes = Buffer.allocUnsafe(fstatSync(fd).size)
+  const read = (offset: number, length: number) => {
+    if (readSync(fd, bytes, offset, length, offset) !== length) throw new Error(`${path}: file shorter than its table directory says`)
+  }
+  read(0, 12)
+  const tableCount = bytes.readUInt16BE(4)
+  read(12, tableCount * 16)
+  let glyf: { offset: number; length: number } | undefined
+  const tags = new Set<string>()
+  for (let i = 0; i < tableCount; i += 1) {
+    const entry = 12 + i * 16
+    const tag = bytes.toString('latin1', entry, entry + 4)
+    const table = { offset: bytes.readUInt32BE(entry + 8), length: bytes.readUInt32BE(entry + 12) }
+    tags.add(tag)
+    if (tag === 'glyf') glyf = table
+    else read(table.offset, table.length)
+  }
+  if (!glyf || !tags.has('vmtx') || !tags.has('loca')) {
+    closeSync(fd)
+    throw new Error(`${path}: expected a TrueType font with glyf, loca and vmtx tables`)
+  }
+  const { offset } = glyf
+  return { bytes, readGlyph: (start, end) => end > start && read(offset + start, end - start) }
+}
+
 function load(path: string): ReportFont {
-  const created = fontkit.create(readFileSync(path))
+  const file = readSparse(path)
+  const created = fontkit.create(file.bytes)
   if (!('glyphForCodePoint' in created)) throw new Error(`${path}: a font collection, expected a single font`)
   const font = created
   const glyphs = new Map<number, Glyph>()
@@ -137,7 +175,7 @@ function load(path: string): ReportFont {
     }
   }
   Object.defineProperty(font, 'layout', { value: layout })
-  cacheGlyphData(font as unknown as TrueTypeInternals, path)
+  cacheGlyphData(font as unknown as TrueTypeInternals, file, path)
   return { pdfSource: font, advance: (cp) => glyphOf(cp).advanceWidth * unitsToThousandths, glyph: glyphOf }
 }
 
