@@ -19,14 +19,22 @@ export function migrationsFolder(): string {
 }
 
 /** Opens a connection with the settings every connection must have (SECURITY.md §6). */
+/**
+ * How long a connection waits for another connection's write lock. Writers queue on BEGIN
+ * IMMEDIATE; SQLite's busy handler is not fair, so on a loaded machine with many writers (the
+ * command line beside the server, or 20 connections in the concurrency test) one may wait several
+ * seconds behind the others. Waiting is always better than failing a user's save with SQLITE_BUSY.
+ */
+const BUSY_TIMEOUT_MS = 30_000
+
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
   if (!options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true })
-  const sqlite = new Database(file, { readonly: options.readonly ?? false, timeout: 5000 })
+  const sqlite = new Database(file, { readonly: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS })
   if (!options.readonly) sqlite.pragma('journal_mode = WAL')
   // FULL: the last commits survive power loss; credit and audit records need that.
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   sqlite.pragma('journal_size_limit = 67108864')
   return drizzle(sqlite, { schema }) as Db
 }

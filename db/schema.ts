@@ -842,3 +842,98 @@ export const reviewComments = sqliteTable(
   },
   (t) => [index('review_comments_submission_idx').on(t.submissionId, t.createdAt)],
 )
+
+// ---- Stored files and rectification (issue 7) ---------------------------------------------------
+
+// Uploaded files (evidence now, attachments later): the bytes live outside the web root under the
+// database's directory, named by a random storage name, never by what the user called the file.
+// A row and its file never change (triggers): a new upload is a new file.
+export const storedFiles = sqliteTable(
+  'stored_files',
+  {
+    id: text('id').primaryKey(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    // Sniffed from the first bytes (and the ZIP's members), never taken from the name or the client.
+    mime: text('mime').notNull(),
+    // The client's name, cleaned and capped: shown and offered on download, never used as a path.
+    originalName: text('original_name').notNull(),
+    storageName: text('storage_name').notNull().unique(),
+    uploadedBy: text('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: text('uploaded_at').notNull(),
+  },
+  (t) => [index('stored_files_uploader_idx').on(t.uploadedBy, t.uploadedAt)],
+)
+
+// 整改事项: one problem of the report the evaluated unit must fix by a deadline. The reviewer or the
+// agency proposes it; it reaches the unit once confirmed (by the other side, or by the reviewer).
+export const rectificationItems = sqliteTable(
+  'rectification_items',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    problem: text('problem').notNull(),
+    requirement: text('requirement').notNull(),
+    evaluatedUnitId: text('evaluated_unit_id')
+      .notNull()
+      .references(() => evaluatedUnits.id),
+    deadline: text('deadline').notNull(), // YYYY-MM-DD, the last day
+    // 待确认 → 整改中 → 已报告 → 已通过; 不通过 (its reason in the history) returns it to 整改中.
+    status: text('status', { enum: ['pending', 'in_progress', 'reported', 'passed'] }).notNull(),
+    // The report version the problem was taken from, when it came from 从报告问题生成.
+    reportVersionId: text('report_version_id').references(() => reportVersions.id),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    confirmedBy: text('confirmed_by').references(() => users.id),
+    confirmedAt: text('confirmed_at'),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('rectification_items_engagement_idx').on(t.engagementId, t.createdAt),
+    index('rectification_items_unit_idx').on(t.evaluatedUnitId, t.status),
+  ],
+)
+
+// An item's history, append-only: proposed, confirmed, each progress report of the unit, each
+// verdict of the reviewer (通过, or 不通过 with its reason).
+export const rectificationUpdates = sqliteTable(
+  'rectification_updates',
+  {
+    id: text('id').primaryKey(),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => rectificationItems.id),
+    kind: text('kind', { enum: ['created', 'edited', 'confirmed', 'progress', 'passed', 'failed'] }).notNull(),
+    note: text('note').notNull().default(''),
+    actorUserId: text('actor_user_id')
+      .notNull()
+      .references(() => users.id),
+    at: text('at').notNull(),
+  },
+  (t) => [index('rectification_updates_item_idx').on(t.itemId, t.at)],
+)
+
+// Evidence files attached to a progress report.
+export const rectificationEvidence = sqliteTable(
+  'rectification_evidence',
+  {
+    id: text('id').primaryKey(),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => rectificationItems.id),
+    updateId: text('update_id')
+      .notNull()
+      .references(() => rectificationUpdates.id),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => storedFiles.id),
+  },
+  (t) => [index('rectification_evidence_item_idx').on(t.itemId), uniqueIndex('rectification_evidence_file_uq').on(t.fileId)],
+)

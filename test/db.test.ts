@@ -35,6 +35,11 @@ const EXPECTED_TABLES = [
   'organizations',
   'panel_opinions',
   'panels',
+  'quality_rating_configs',
+  'quality_ratings',
+  'rectification_evidence',
+  'rectification_items',
+  'rectification_updates',
   'report_files',
   'report_narratives',
   'report_submissions',
@@ -49,6 +54,7 @@ const EXPECTED_TABLES = [
   'sheet_versions',
   'specialties',
   'stage_transitions',
+  'stored_files',
   'users',
 ]
 
@@ -85,6 +91,16 @@ describe('database', () => {
       'framework_versions_published_no_delete',
       'framework_versions_published_no_update',
       'panel_opinions_confirmed_no_update',
+      'quality_rating_configs_no_delete',
+      'quality_rating_configs_no_update',
+      'quality_ratings_no_delete',
+      'quality_ratings_submitted_complete_insert',
+      'quality_ratings_submitted_complete_update',
+      'quality_ratings_submitted_no_update',
+      'rectification_evidence_no_delete',
+      'rectification_evidence_no_update',
+      'rectification_updates_no_delete',
+      'rectification_updates_no_update',
       'report_files_no_delete',
       'report_files_no_update',
       'report_versions_no_delete',
@@ -93,6 +109,8 @@ describe('database', () => {
       'score_entries_no_update',
       'sheet_versions_frozen_no_delete',
       'sheet_versions_frozen_no_update',
+      'stored_files_no_delete',
+      'stored_files_no_update',
     ])
   })
 
@@ -119,7 +137,7 @@ describe('database', () => {
     expect(pragma('journal_mode')).toBe('wal')
     expect(pragma('synchronous')).toBe(2)
     expect(pragma('foreign_keys')).toBe(1)
-    expect(pragma('busy_timeout')).toBe(5000)
+    expect(pragma('busy_timeout')).toBe(30_000)
     // A read-only connection keeps the database's WAL mode and the same safety settings.
     const reader = openDatabase(temp.file, { readonly: true })
     try {
