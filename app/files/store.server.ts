@@ -1,0 +1,182 @@
+// The generic file store (SECURITY.md §9): uploaded bytes are kept outside the web root, under the
+// database's directory as files/<2 hex>/<random name>, never under a name the user chose. The type is
+// sniffed from the bytes (PDF, DOCX, XLSX, JPG, PNG only), the size capped, and a stored file is never
+// replaced: every upload is a new file with its own row. Reading a file back re-checks its hash.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { eq } from 'drizzle-orm'
+import yauzl from 'yauzl'
+import type { Db, Tx } from '../../db/client.server'
+import { storedFiles } from '../../db/schema'
+import { newId } from '../ids.server'
+import { MAX_STORED_FILE_BYTES } from './limits'
+
+export type StoredKind = 'pdf' | 'docx' | 'xlsx' | 'jpg' | 'png'
+
+/** The one content type each kind is served with, whatever the client claimed on upload. */
+export const STORED_TYPES: Record<StoredKind, { mime: string; ext: string; label: string }> = {
+  pdf: { mime: 'application/pdf', ext: 'pdf', label: 'PDF' },
+  docx: { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx', label: 'Word' },
+  xlsx: { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx', label: 'Excel' },
+  jpg: { mime: 'image/jpeg', ext: 'jpg', label: 'JPG 图片' },
+  png: { mime: 'image/png', ext: 'png', label: 'PNG 图片' },
+}
+
+export const ALLOWED_TYPES_TEXT = 'PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG'
+
+const ZIP_LIMITS = { maxEntries: 2000, maxTotalUncompressed: 200 * 1024 * 1024, maxRatio: 200 }
+// Small members (repeated XML tags) compress far beyond the ratio cap and are harmless.
+const RATIO_MIN_UNCOMPRESSED = 64 * 1024
+const MACRO_PART = /(^|\/)vbaProject\.bin$/i
+const NESTED_ARCHIVE = /\.(zip|rar|7z|docx|xlsx|docm|xlsm|jar|gz)$/i
+
+function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
+  return bytes.length >= signature.length && signature.every((b, i) => bytes[i] === b)
+}
+
+type ZipEntry = { name: string; encrypted: boolean; compressed: number; uncompressed: number }
+
+function zipEntries(bytes: Buffer): Promise<ZipEntry[] | null> {
+  return new Promise((resolve) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+      if (err || !zip) return resolve(null)
+      const entries: ZipEntry[] = []
+      zip.on('entry', (e: yauzl.Entry) => {
+        entries.push({ name: e.fileName, encrypted: e.isEncrypted(), compressed: e.compressedSize, uncompressed: e.uncompressedSize })
+        if (entries.length > ZIP_LIMITS.maxEntries) {
+          zip.close()
+          resolve(entries)
+        } else zip.readEntry()
+      })
+      zip.on('end', () => resolve(entries))
+      zip.on('error', () => resolve(null))
+      zip.readEntry()
+    })
+  })
+}
+
+/** Whether a ZIP is a plain Word or Excel package: the right parts, no macros, nothing encrypted or nested, no bomb. */
+async function officeKind(bytes: Buffer): Promise<StoredKind | null> {
+  const entries = await zipEntries(bytes)
+  if (!entries || entries.length === 0 || entries.length > ZIP_LIMITS.maxEntries) return null
+  let total = 0
+  for (const e of entries) {
+    if (e.encrypted || MACRO_PART.test(e.name) || NESTED_ARCHIVE.test(e.name)) return null
+    total += e.uncompressed
+    if (e.uncompressed >= RATIO_MIN_UNCOMPRESSED && e.uncompressed > ZIP_LIMITS.maxRatio * Math.max(1, e.compressed)) return null
+  }
+  if (total > ZIP_LIMITS.maxTotalUncompressed) return null
+  const names = new Set(entries.map((e) => e.name))
+  if (!names.has('[Content_Types].xml')) return null
+  if (names.has('word/document.xml')) return 'docx'
+  if (names.has('xl/workbook.xml')) return 'xlsx'
+  return null
+}
+
+/** The kind of file these bytes are, from their content alone; null for anything not allowed. */
+export async function sniffKind(bytes: Buffer): Promise<StoredKind | null> {
+  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return 'pdf' // %PDF-
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png'
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpg'
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return officeKind(bytes)
+  return null
+}
+
+function kindOfMime(mime: string): StoredKind | null {
+  return (Object.keys(STORED_TYPES) as StoredKind[]).find((k) => STORED_TYPES[k].mime === mime) ?? null
+}
+
+/**
+ * The client's file name as metadata: no directories, control or reserved characters, bounded, and
+ * ending in the extension of what the bytes really are (a PDF called 报告.html is offered as 报告.html.pdf).
+ */
+export function cleanOriginalName(name: string, kind: StoredKind): string {
+  const base = (name.split(/[/\\]/).pop() ?? '')
+    .replace(/[\u0000-\u001f\u007f:*?"<>|]/g, '')
+    .normalize('NFC')
+    .replace(/^[\s.]+|[\s.]+$/g, '')
+  const ext = STORED_TYPES[kind].ext
+  const stem = base.replace(new RegExp(`\\.${ext}$`, 'i'), '').slice(0, 100) || '附件'
+  return `${stem}.${ext}`
+}
+
+/** Where a database's files live: beside the database file, never under public/. */
+export function filesRoot(db: Db): string {
+  const file = db.$client.name
+  if (!file || file === ':memory:') throw new Error('the file store needs a database on disk')
+  return path.join(path.dirname(path.resolve(file)), 'files')
+}
+
+function storagePath(root: string, storageName: string): string {
+  if (!/^[0-9a-f]{32}$/.test(storageName)) throw new Error('bad storage name')
+  const full = path.resolve(root, storageName.slice(0, 2), storageName)
+  if (!full.startsWith(path.resolve(root) + path.sep)) throw new Error('storage path escapes the root')
+  return full
+}
+
+/** Bytes written to the store and waiting for their row (recordFile) in the caller's transaction. */
+export type PreparedFile = { id: string; sha256: string; size: number; mime: string; originalName: string; storageName: string; root: string }
+
+export type Refusal = { ok: false; status: 400 | 413 | 415; message: string }
+
+/**
+ * Checks and writes the bytes (outside any transaction: disk is slow). The caller then records the
+ * row with recordFile inside its transaction, or calls discardFile when the action is refused.
+ */
+export async function prepareFile(db: Db, upload: { bytes: Buffer; filename: string }, maxBytes: number = MAX_STORED_FILE_BYTES): Promise<{ ok: true; file: PreparedFile } | Refusal> {
+  if (upload.bytes.length === 0) return { ok: false, status: 400, message: '文件是空的，请重新选择' }
+  if (upload.bytes.length > maxBytes) return { ok: false, status: 413, message: `文件不能超过 ${Math.floor(maxBytes / 1024 / 1024)} MB` }
+  const kind = await sniffKind(upload.bytes)
+  if (!kind) return { ok: false, status: 415, message: `只能上传 ${ALLOWED_TYPES_TEXT} 文件（按文件内容识别，与扩展名无关）` }
+  const root = filesRoot(db)
+  const storageName = crypto.randomBytes(16).toString('hex')
+  const full = storagePath(root, storageName)
+  fs.mkdirSync(path.dirname(full), { recursive: true, mode: 0o700 })
+  // 'wx': an existing file is never overwritten, whatever happens to the random name.
+  fs.writeFileSync(full, upload.bytes, { flag: 'wx', mode: 0o600 })
+  return {
+    ok: true,
+    file: {
+      id: newId(),
+      sha256: crypto.createHash('sha256').update(upload.bytes).digest('hex'),
+      size: upload.bytes.length,
+      mime: STORED_TYPES[kind].mime,
+      originalName: cleanOriginalName(upload.filename, kind),
+      storageName,
+      root,
+    },
+  }
+}
+
+export function recordFile(tx: Tx | Db, file: PreparedFile, uploadedBy: string, at: Date): void {
+  tx.insert(storedFiles)
+    .values({ id: file.id, sha256: file.sha256, size: file.size, mime: file.mime, originalName: file.originalName, storageName: file.storageName, uploadedBy, uploadedAt: at.toISOString() })
+    .run()
+}
+
+/** Removes bytes whose row was never written (the action was refused or rolled back). */
+export function discardFile(file: PreparedFile): void {
+  fs.rmSync(storagePath(file.root, file.storageName), { force: true })
+}
+
+export type StoredFileRow = typeof storedFiles.$inferSelect
+
+/**
+ * A stored file's row and bytes, for a route that has already authorized the reader. Bytes that no
+ * longer match their hash are not served.
+ */
+export function openStoredFile(db: Db, id: string): { row: StoredFileRow; bytes: Buffer; kind: StoredKind } | undefined {
+  const row = db.select().from(storedFiles).where(eq(storedFiles.id, id)).get()
+  if (!row) return undefined
+  const kind = kindOfMime(row.mime)
+  if (!kind) return undefined
+  let bytes: Buffer
+  try {
+    bytes = fs.readFileSync(storagePath(filesRoot(db), row.storageName))
+  } catch {
+    return undefined
+  }
+  if (crypto.createHash('sha256').update(bytes).digest('hex') !== row.sha256) return undefined
+  return { row, bytes, kind }
+}
