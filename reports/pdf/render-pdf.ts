@@ -204,7 +204,8 @@ class Layout {
       if (shown) ops.push(shown)
       x += segment.width + spacing * [...segment.text].length
     }
-    if (ops.length > 0) this.pdf.addContent(ops.join('\n'))
+    // Bytes, not a string, which pdfkit would copy into bytes a character at a time; with its line end.
+    if (ops.length > 0) this.pdf.addContent(Buffer.from(`${ops.join('\n')}\n`, 'latin1'))
   }
 
   /**
