@@ -221,6 +221,24 @@ function blocksOf(blocks: readonly Block[], startOnNewPage = false): FileChild[]
   return out
 }
 
+let lastQr: { url: string; png: Promise<Buffer> } | null = null
+
+/**
+ * The cover's QR code as PNG. A batch renders one engagement's reports with the same verification URL, and
+ * encoding the PNG (~2 ms, deflated on zlib's thread pool) need not be repeated: the last one is kept.
+ */
+function qrPng(url: string): Promise<Buffer> {
+  if (lastQr?.url !== url) {
+    // Whole pixels per module keep the edges sharp; 4 is enough at 25 mm, and PNG encoding grows with the area.
+    const png = QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 4 })
+    lastQr = { url, png }
+    png.catch(() => {
+      if (lastQr?.png === png) lastQr = null
+    })
+  }
+  return lastQr.png
+}
+
 async function coverOf(doc: ReportDocument): Promise<FileChild[]> {
   const { cover } = doc
   const out: FileChild[] = [new Paragraph({ style: STYLE.coverTitle, children: linesOf(cover.title) })]
@@ -241,8 +259,7 @@ async function coverOf(doc: ReportDocument): Promise<FileChild[]> {
     )
   if (cover.verification) {
     const { code, url } = cover.verification
-    // Whole pixels per module keep the edges sharp; 4 is enough at 25 mm, and PNG encoding grows with the area.
-    const png = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 4 })
+    const png = await qrPng(url)
     out.push(
       new Paragraph({
         style: STYLE.coverNote,
