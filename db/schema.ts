@@ -761,6 +761,71 @@ export const reportFiles = sqliteTable(
   (t) => [primaryKey({ columns: [t.versionId, t.format] })],
 )
 
+// ---- Work-quality rating (issue 7) --------------------------------------------------------------
+
+// 执业质量评价表 of a finance bureau: its items and grade bands, one immutable row per version (the
+// newest is in force). A bureau without a row rates on the default form (domain/finance/quality.ts).
+export const qualityRatingConfigs = sqliteTable(
+  'quality_rating_configs',
+  {
+    id: text('id').primaryKey(),
+    financeBureauId: text('finance_bureau_id')
+      .notNull()
+      .references(() => organizations.id),
+    versionNo: integer('version_no').notNull(),
+    itemsJson: text('items_json').notNull(),
+    bandsJson: text('bands_json').notNull(),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('quality_rating_configs_uq').on(t.financeBureauId, t.versionNo)],
+)
+
+// 执业质量评价: the commissioning bureau's rating of the agency's work on one engagement. It carries
+// the agency, the bureau, the accepted report version and the form it was rated on (snapshot), so
+// the agency's credit file can take it as an entry. A draft is edited; a submitted rating is final
+// (triggers).
+export const qualityRatings = sqliteTable(
+  'quality_ratings',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .unique()
+      .references(() => engagements.id),
+    agencyId: text('agency_id')
+      .notNull()
+      .references(() => organizations.id),
+    financeBureauId: text('finance_bureau_id')
+      .notNull()
+      .references(() => organizations.id),
+    reportVersionId: text('report_version_id')
+      .notNull()
+      .references(() => reportVersions.id),
+    // Null when the bureau had no configured form and the default was used.
+    configId: text('config_id').references(() => qualityRatingConfigs.id),
+    configJson: text('config_json').notNull(),
+    // [{ score, reason }] in the order of the snapshot's items; score in hundredths or null (draft).
+    scoresJson: text('scores_json').notNull(),
+    total: integer('total').notNull(),
+    // Null while a draft has unscored items and no veto.
+    grade: text('grade', { enum: ['excellent', 'good', 'pass', 'fail'] }),
+    veto: integer('veto', { mode: 'boolean' }).notNull().default(false),
+    vetoReason: text('veto_reason').notNull().default(''),
+    status: text('status', { enum: ['draft', 'submitted'] }).notNull(),
+    updatedBy: text('updated_by')
+      .notNull()
+      .references(() => users.id),
+    updatedAt: text('updated_at').notNull(),
+    ratedBy: text('rated_by').references(() => users.id),
+    ratedAt: text('rated_at'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('quality_ratings_agency_idx').on(t.agencyId, t.status), index('quality_ratings_bureau_idx').on(t.financeBureauId, t.status)],
+)
+
 // ---- Results application (issue 7) --------------------------------------------------------------
 
 // 结果应用: the commissioning bureau's budget decision for an accepted engagement, with the accepted
