@@ -1,10 +1,25 @@
+import {
+  AlignmentType,
+  Document,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  VerticalMergeType,
+  WidthType,
+} from 'docx'
 import { strFromU8, unzipSync } from 'fflate'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { headingsOf, placeCells, type ReportDocument, type TableBlock } from '../document'
+import { cell, headingsOf, placeCells, type ReportDocument, type TableBlock } from '../document'
 import { edgeDocument } from '../fixtures/edge-document'
 import { sampleDocument, sampleIndicators } from '../fixtures/sample-document'
 import { FACES, LATIN_FACE } from './fonts'
-import { columnWidths, gridRows, renderDocx, TEXT_WIDTH } from './render-docx'
+import { STYLE } from './styles'
+import { columnWidths, gridRows, renderDocx, tableXml, TEXT_WIDTH } from './render-docx'
 import { bookmarkNames, renumberBookmarks } from './reproducible-package'
 
 type Part = Record<string, string>
@@ -360,5 +375,76 @@ describe('layout helpers', () => {
     expect(() => renumberBookmarks('<w:bookmarkStart w:name="_Toc7" w:id="7"/>', [])).toThrow(
       '目录书签数 1 与一、二级标题数 0 不一致',
     )
+  })
+
+  it('writes a table as the very XML docx writes for it: merges, spans, header rows, bold, breaks, escaping', async () => {
+    const block: TableBlock = {
+      kind: 'table',
+      columns: [{ width: 2, align: 'center' }, { width: 3 }, { width: 1, align: 'right' }],
+      header: [[cell('一级'), cell('名称 & <说明>'), cell('分值')]],
+      rows: [
+        [{ ...cell('决策\n（15分）'), rowSpan: 2 }, { ...cell('"引号" \'单引号\''), bold: true }, cell('5')],
+        [{ ...cell('控制\u0001字符\t制表'), align: 'justify' }, cell('')],
+        [{ ...cell('合计'), colSpan: 2, bold: true }, cell('100')],
+      ],
+    }
+    // The same table through docx's own Table API, as the renderer built it before writing XML itself.
+    const align = {
+      left: AlignmentType.LEFT,
+      center: AlignmentType.CENTER,
+      right: AlignmentType.RIGHT,
+      justify: AlignmentType.JUSTIFIED,
+    }
+    const widths = columnWidths(block.columns.map((c) => c.width))
+    const runs = (text: string, bold: boolean) =>
+      text
+        .split('\n')
+        .map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : 0, ...(bold ? { bold: true } : {}) }))
+    const rows = gridRows(3, [...block.header, ...block.rows]).map(
+      (cells, r) =>
+        new TableRow({
+          tableHeader: r < 1,
+          cantSplit: true,
+          children: cells.map((g) => {
+            const common = {
+              width: {
+                size: widths.slice(g.col, g.col + g.span).reduce((s, w) => s + w, 0),
+                type: WidthType.DXA,
+              },
+              verticalAlign: VerticalAlignTable.CENTER,
+              ...(g.span > 1 ? { columnSpan: g.span } : {}),
+            }
+            if (g.kind === 'continue')
+              return new TableCell({
+                ...common,
+                verticalMerge: VerticalMergeType.CONTINUE,
+                children: [new Paragraph({ style: STYLE.tableText })],
+              })
+            const a = g.cell.align ?? (r < 1 ? 'center' : (block.columns[g.col]?.align ?? 'left'))
+            return new TableCell({
+              ...common,
+              ...((g.cell.rowSpan ?? 1) > 1 ? { verticalMerge: VerticalMergeType.RESTART } : {}),
+              children: [
+                new Paragraph({
+                  style: STYLE.tableText,
+                  alignment: align[a],
+                  children: runs(g.cell.text, Boolean(g.cell.bold) || r < 1),
+                }),
+              ],
+            })
+          }),
+        }),
+    )
+    const table = new Table({
+      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      alignment: AlignmentType.CENTER,
+      margins: { top: 30, bottom: 30, left: 57, right: 57 },
+      rows,
+    })
+    const packed = await Packer.toBuffer(new Document({ sections: [{ children: [table] }] }))
+    const docxXml = /<w:tbl>[\s\S]*<\/w:tbl>/.exec(partsOf(packed)['word/document.xml']!)![0]
+    expect(tableXml(block)).toBe(docxXml)
   })
 })
