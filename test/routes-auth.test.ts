@@ -94,6 +94,13 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/reports/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/reports/:id/compare': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/reports/files/:id/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  // 整改: the bureau's reviewers, the agency's team and the evaluated unit's contact (its own items);
+  // a random id is 404 for everyone. The unit's list and the bureau's rates are their own pages.
+  '/engagements/:id/rectification': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
+  '/engagements/:id/rectification/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
+  '/engagements/:id/rectification/:id/files/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
+  '/unit/rectification': { get: [403, 403,   403,  403,    403,   403,   403,   403,   200] },
+  '/bureau/rectification': { get: [403, 403, 403,  403,    403,   200,   200,   403,   403] },
   // Verification is public: anyone holding a report checks it; an unknown code is 404 for everyone.
   '/verify': {         get: [200,   200,   200,  200,    200,   200,   200,   200,   200],
                        anonymousGet: { status: 200 }, anonymousPost: 400 },

@@ -14,6 +14,7 @@ import { engagementResource, listStageTransitions } from '~/models/engagement.se
 import { sheetSummary } from '~/services/sheet.server'
 import { panelSummary } from '~/services/panel.server'
 import { mayViewIndicatorData } from '~/services/indicator-data.server'
+import { rectificationSummary } from '~/services/rectification.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { parseForm } from '~/utils/form'
 
@@ -62,6 +63,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
     indicatorData: mayViewIndicatorData(actor),
     reports: can(actor, 'report.view', resource),
+    // Counts span every unit of the engagement: the unit's contact sees only the link to their own items.
+    rectification: can(actor, 'rectification.view', resource) ? { summary: can(actor, 'rectification.manage', resource) ? rectificationSummary(db, e.id, now()) : null } : null,
     canMove,
     next: {
       forward: next.forward.map((code) => ({ code, label: stageLabel(code) })),
@@ -95,6 +98,7 @@ type MoveActionData =
 
 export default function EngagementDetail() {
   const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports } = useLoaderData<typeof loader>()
+  const { rectification } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -203,6 +207,18 @@ export default function EngagementDetail() {
           <h2>报告</h2>
           <p className="muted small">评价工作方案、评价报告、专家个人评分表：撰写、生成版本、比较与签发。</p>
           <Link to={`/engagements/${e.id}/reports`}>进入报告</Link>
+        </div>
+      ) : null}
+
+      {rectification ? (
+        <div className="card" data-testid="rectification-card">
+          <h2>整改跟踪</h2>
+          {rectification.summary ? (
+            <p>{rectification.summary.total === 0 ? '暂无已确认的整改事项。' : `整改事项 ${rectification.summary.total} 项，已通过核验 ${rectification.summary.verified} 项${rectification.summary.overdue > 0 ? `，逾期 ${rectification.summary.overdue} 项` : ''}。`}</p>
+          ) : (
+            <p className="muted small">本单位需要整改的事项、整改情况报告与佐证材料。</p>
+          )}
+          <Link to={`/engagements/${e.id}/rectification`}>进入整改跟踪</Link>
         </div>
       ) : null}
 

@@ -416,7 +416,8 @@ export function evidenceFile(db: Db, actor: Actor, itemId: string, evidenceId: s
     .from(rectificationEvidence)
     .where(and(eq(rectificationEvidence.id, evidenceId), eq(rectificationEvidence.itemId, found.item.id)))
     .get()
-  return link ? openStoredFile(db, link.fileId) : undefined
+  const file = link ? openStoredFile(db, link.fileId) : undefined
+  return file ? { ...file, engagementId: found.item.engagementId } : undefined
 }
 
 /** The unit contact's confirmed items across their engagements (整改事项 of /unit/rectification). */

@@ -12,7 +12,8 @@ export function uploadRefusalHeaders(status: number): HeadersInit | undefined {
   return status === 413 ? { Connection: 'close' } : undefined
 }
 
-export async function readUpload(request: Request, opts: { field: string; maxBytes: number }): Promise<Upload> {
+/** With `optional`, a form sent without a file is read too (its fields, and empty bytes). */
+export async function readUpload(request: Request, opts: { field: string; maxBytes: number; optional?: boolean }): Promise<Upload> {
   const type = request.headers.get('content-type') ?? ''
   if (!/^multipart\/form-data\s*;/i.test(type)) return { ok: false, status: 400, message: '请选择要上传的文件' }
   let fields: FormData
@@ -23,7 +24,9 @@ export async function readUpload(request: Request, opts: { field: string; maxByt
     return { ok: false, status: 400, message: '上传内容无法读取，请重新选择文件' }
   }
   const file = fields.get(opts.field)
-  if (!file || typeof file === 'string' || file.size === 0) return { ok: false, status: 400, message: '请选择要上传的文件' }
+  if (!file || typeof file === 'string' || file.size === 0) {
+    return opts.optional ? { ok: true, bytes: Buffer.alloc(0), filename: '', fields } : { ok: false, status: 400, message: '请选择要上传的文件' }
+  }
   // The client's name is metadata only: never a path, cleaned and capped.
   const filename = file.name.replace(/[\u0000-\u001f\u007f/\\]/g, '').slice(0, 200)
   return { ok: true, bytes: Buffer.from(await file.arrayBuffer()), filename, fields }
