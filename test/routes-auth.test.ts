@@ -89,6 +89,11 @@ const TABLE: Record<string, Row> = {
   '/expert/seats/:id/score.xlsx': { get: [403, 403, 403, 403, 403, 403,   403,   404,   403] },
   '/expert/seats/:id/offline': { get: [403, 403, 403, 403, 403,   403,   403,   404,   403] },
   '/expert/seats/:id/opinion': { get: [403, 403, 403, 403, 403,   403,   403,   404,   403] },
+  // 提交财政: the agency's team reads, the lead or agency admin submits; the bureau reviews in /review.
+  '/engagements/:id/submission': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/review': {         get: [403,   403,   403,  403,    403,   200,   200,   403,   403] },
+  '/review/:id': {     get: [403,   403,   403,  403,    403,   404,   404,   403,   403] },
+  '/review/:id/files/:id': { get: [403, 403, 403, 403,   403,   404,   404,   403,   403] },
   // Reports are the agency team's working documents until issued (the bureau's inbox is issue 7).
   '/engagements/:id/reports': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/reports/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },

@@ -48,7 +48,7 @@ function expectedDirection(from: Stage, to: Stage): 'forward' | 'backward' | nul
   return null
 }
 
-const WITH_CONTRACT = { contractNo: '浙明鉴〔2026〕001号', panelProblems: [] }
+const WITH_CONTRACT = { contractNo: '浙明鉴〔2026〕001号', panelProblems: [], issuedReport: true }
 
 describe('stage machine', () => {
   it('has the twelve stages of issue 2 in order, starting at 委托', () => {
@@ -146,7 +146,7 @@ describe('stage machine', () => {
 
   it('entering 前期调研 requires a contract number; blank ones are refused with the reason', () => {
     for (const contractNo of ['', '  ', '\t']) {
-      const result = checkTransition({ from: 'commissioned', to: 'preliminary_research', role: 'agency_admin', note: '', facts: { contractNo, panelProblems: [] } })
+      const result = checkTransition({ from: 'commissioned', to: 'preliminary_research', role: 'agency_admin', note: '', facts: { contractNo, panelProblems: [], issuedReport: true } })
       expect(result).toEqual({ ok: false, field: 'to', message: '委托合同尚未登记合同编号，不能进入前期调研' })
     }
     expect(GATES.map((g) => g.to)).toContain('preliminary_research')
@@ -154,13 +154,13 @@ describe('stage machine', () => {
 
   it('the contract gate only guards the forward move: going back to 委托 without a contract number is allowed', () => {
     expect(
-      checkTransition({ from: 'preliminary_research', to: 'commissioned', role: 'agency_admin', note: '合同需重签', facts: { contractNo: '', panelProblems: [] } }),
+      checkTransition({ from: 'preliminary_research', to: 'commissioned', role: 'agency_admin', note: '合同需重签', facts: { contractNo: '', panelProblems: [], issuedReport: true } }),
     ).toEqual({ ok: true, direction: 'backward' })
   })
 
   it('no other forward move depends on the contract number', () => {
     for (const [from, to] of ALLOWED_FORWARD.filter(([, t]) => t !== 'preliminary_research')) {
-      expect(checkTransition({ from, to, role: 'evaluator', note: '', facts: { contractNo: '', panelProblems: [] } }).ok, `${from} -> ${to}`).toBe(true)
+      expect(checkTransition({ from, to, role: 'evaluator', note: '', facts: { contractNo: '', panelProblems: [], issuedReport: true } }).ok, `${from} -> ${to}`).toBe(true)
     }
   })
 
@@ -176,6 +176,19 @@ describe('stage machine', () => {
     expect(checkTransition({ from: 'draft_report', to: 'expert_review', role: 'evaluator', note: '评分口径需复核', facts: { ...WITH_CONTRACT, panelProblems: problems } }).ok).toBe(true)
     for (const [from, to] of ALLOWED_FORWARD.filter(([, t]) => t !== 'expert_review')) {
       expect(checkTransition({ from, to, role: 'evaluator', note: '', facts: { ...WITH_CONTRACT, panelProblems: problems } }).ok, `${from} -> ${to}`).toBe(true)
+    }
+  })
+
+  it('entering 提交 requires an issued final report; no other move looks at it, nor does going back', () => {
+    expect(checkTransition({ from: 'finalized', to: 'submitted', role: 'agency_admin', note: '', facts: { ...WITH_CONTRACT, issuedReport: false } })).toEqual({
+      ok: false,
+      field: 'to',
+      message: '尚无已签发的评价报告定稿，不能进入提交',
+    })
+    expect(checkTransition({ from: 'finalized', to: 'submitted', role: 'agency_admin', note: '', facts: WITH_CONTRACT }).ok).toBe(true)
+    expect(checkTransition({ from: 'rectification', to: 'submitted', role: 'evaluator', note: '整改清单需重新确认', facts: { ...WITH_CONTRACT, issuedReport: false } }).ok).toBe(true)
+    for (const [from, to] of ALLOWED_FORWARD.filter(([, t]) => t !== 'submitted')) {
+      expect(checkTransition({ from, to, role: 'evaluator', note: '', facts: { ...WITH_CONTRACT, issuedReport: false } }).ok, `${from} -> ${to}`).toBe(true)
     }
   })
 

@@ -72,6 +72,8 @@ export type StageFacts = {
   contractNo: string
   /** Why the expert panel is not ready (empty when it is): seats accepted and certified. */
   panelProblems: readonly string[]
+  /** Whether an issued 定稿 of the evaluation (or ex-ante) report exists: what 提交 hands over. */
+  issuedReport: boolean
 }
 
 export type Gate = { to: Stage; check: (facts: StageFacts) => string | null }
@@ -85,6 +87,10 @@ export const GATES: Gate[] = [
   {
     to: 'expert_review',
     check: (f) => (f.panelProblems.length > 0 ? `专家组尚未就绪，不能进入专家评审：${f.panelProblems.join('；')}` : null),
+  },
+  {
+    to: 'submitted',
+    check: (f) => (f.issuedReport ? null : '尚无已签发的评价报告定稿，不能进入提交'),
   },
 ]
 

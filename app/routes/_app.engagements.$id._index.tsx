@@ -16,6 +16,7 @@ import { panelSummary } from '~/services/panel.server'
 import { mayViewIndicatorData } from '~/services/indicator-data.server'
 import { rectificationSummary } from '~/services/rectification.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
+import { reviewHistory } from '~/services/review.server'
 import { parseForm } from '~/utils/form'
 
 /**
@@ -63,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
     indicatorData: mayViewIndicatorData(actor),
     reports: can(actor, 'report.view', resource),
+    review: reviewHistory(db, actor, e.id) ?? null,
     // Counts span every unit of the engagement: the unit's contact sees only the link to their own items.
     rectification: can(actor, 'rectification.view', resource) ? { summary: can(actor, 'rectification.manage', resource) ? rectificationSummary(db, e.id, now()) : null } : null,
     canMove,
@@ -99,6 +101,7 @@ type MoveActionData =
 export default function EngagementDetail() {
   const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports } = useLoaderData<typeof loader>()
   const { rectification } = useLoaderData<typeof loader>()
+  const { review } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -219,6 +222,27 @@ export default function EngagementDetail() {
             <p className="muted small">本单位需要整改的事项、整改情况报告与佐证材料。</p>
           )}
           <Link to={`/engagements/${e.id}/rectification`}>进入整改跟踪</Link>
+        </div>
+      ) : null}
+
+      {review ? (
+        <div className="card" data-testid="review-summary">
+          <h2>提交与审核</h2>
+          {review.events.length === 0 ? (
+            <p className="muted">尚未向财政局提交报告。</p>
+          ) : (
+            <ol className="timeline" data-testid="review-timeline">
+              {[...review.events].reverse().map((ev, i) => (
+                <li key={i}>
+                  <div>
+                    <time dateTime={ev.at}>{formatDateTime(ev.at)}</time> · {ev.actorName} {ev.text}
+                  </div>
+                  {ev.note ? <div className="muted">说明：{ev.note}</div> : null}
+                </li>
+              ))}
+            </ol>
+          )}
+          {review.link ? <Link to={review.link}>{review.agency ? '提交财政' : '查看送审报告'}</Link> : null}
         </div>
       ) : null}
 

@@ -25,6 +25,7 @@ import {
 import { findOrCreateEvaluatedUnit } from '../models/evaluated-unit.server'
 import { choice, formValues, integer, isoDate, parseForm, text, versionField, type FieldErrors, type FormValues } from '../utils/form'
 import { panelGateProblems } from './panel-readiness.server'
+import { hasIssuedReport } from './submission-gate.server'
 import { inTransaction } from './transaction.server'
 
 export const CONFLICT_MESSAGE = '数据已被他人修改，请刷新后重试'
@@ -311,7 +312,7 @@ export function moveStage(
     if (current.version !== request.version) return conflict
     if (!isStage(current.stage)) return { ok: false, status: 400, errors: { to: '项目当前阶段无法识别' } }
     const from = current.stage
-    const verdict = checkTransition({ from, to: request.to, role: actor.role, note: request.note, facts: { contractNo: current.contractNo, panelProblems: request.to === 'expert_review' ? panelGateProblems(tx, id) : [] } })
+    const verdict = checkTransition({ from, to: request.to, role: actor.role, note: request.note, facts: { contractNo: current.contractNo, panelProblems: request.to === 'expert_review' ? panelGateProblems(tx, id) : [], issuedReport: request.to === 'submitted' && hasIssuedReport(tx, id) } })
     if (!verdict.ok) return { ok: false, status: 400, errors: { [verdict.field]: verdict.message } }
     if (!updateEngagementIfVersion(tx, id, request.version, { stage: request.to, stageChangedAt: at.toISOString() }, at)) return conflict
     insertStageTransition(tx, { engagementId: id, fromStage: from, toStage: request.to, actorUserId: actor.userId, note: request.note }, at)
