@@ -33,6 +33,8 @@ const actionPatterns = Object.values(routes)
 function actorFor(pattern: string): string | null {
   if (pattern === '/login') return null
   if (pattern.startsWith('/admin') || pattern.startsWith('/experts')) return 'admin'
+  // The work-quality rating form and the rating are the commissioning bureau's.
+  if (pattern === '/bureau/quality-settings' || pattern === '/engagements/:id/quality') return 'binjiang.finance'
   return 'mingjian.admin'
 }
 
@@ -101,7 +103,7 @@ function changeDigest(): string {
 beforeAll(async () => {
   server = await startServer()
   db = openDatabase(server.dbFile, { readonly: true })
-  for (const username of ['admin', 'mingjian.admin']) clients.set(username, await loggedIn(server.url, username))
+  for (const username of ['admin', 'mingjian.admin', 'binjiang.finance']) clients.set(username, await loggedIn(server.url, username))
   const one = (sql: string) => (db.$client.prepare(sql).get() as { id: string }).id
   const engagementId = one(`SELECT e.id FROM engagements e JOIN organizations o ON o.id = e.agency_id
                              WHERE o.name = '浙江明鉴绩效评价咨询有限公司' AND e.stage != 'archived'

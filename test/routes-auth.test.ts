@@ -42,6 +42,13 @@ const TABLE: Record<string, Row> = {
   // A random id: those who may look get 404, the others 403 or 404 (either reveals nothing).
   '/engagements/:id': { get: [DENIED, 404, 404,  404,    404,   404,   404,   DENIED, 404] },
   '/engagements/:id/edit': { get: [DENIED, 404, 404, 404, 404,  DENIED, DENIED, DENIED, DENIED] },
+  // 结果应用: the commissioning bureau's reviewers only; for everyone else the engagement does not exist.
+  '/engagements/:id/results': { get: [DENIED, 404, 404, 404, 404, 404,   404,   DENIED, 404] },
+  // The bureau's yearly pages: its own reviewers only.
+  '/bureau': {         get: [403,   403,   403,  403,    403,   200,   200,   403,   403] },
+  '/bureau/results': { get: [403,   403,   403,  403,    403,   200,   200,   403,   403] },
+  '/bureau/disclosure': { get: [403, 403,  403,  403,    403,   200,   200,   403,   403] },
+  '/bureau/disclosure/:id': { get: [403, 403, 403, 403,  403,   404,   404,   403,   403] },
   '/admin/organizations': { get: [200, 403,  403,  403,    403,   403,   403,   403,   403] },
   '/admin/organizations/:id': { get: [404, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED] },
   '/admin/users': {    get: [200,   403,   403,  403,    403,   403,   403,   403,   403] },

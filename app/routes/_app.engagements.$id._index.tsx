@@ -64,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
     indicatorData: mayViewIndicatorData(actor),
     reports: can(actor, 'report.view', resource),
+    results: can(actor, 'results.manage', resource),
     review: reviewHistory(db, actor, e.id) ?? null,
     // Counts span every unit of the engagement: the unit's contact sees only the link to their own items.
     rectification: can(actor, 'rectification.view', resource) ? { summary: can(actor, 'rectification.manage', resource) ? rectificationSummary(db, e.id, now()) : null } : null,
@@ -99,7 +100,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports, results } = useLoaderData<typeof loader>()
   const { rectification } = useLoaderData<typeof loader>()
   const { review } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
@@ -243,6 +244,14 @@ export default function EngagementDetail() {
             </ol>
           )}
           {review.link ? <Link to={review.link}>{review.agency ? '提交财政' : '查看送审报告'}</Link> : null}
+        </div>
+      ) : null}
+
+      {results ? (
+        <div className="card" data-testid="results-summary">
+          <h2>结果应用</h2>
+          <p className="muted small">验收后按评价等级登记下一年度预算安排意见。</p>
+          <Link to={`/engagements/${e.id}/results`}>进入结果应用</Link>
         </div>
       ) : null}
 

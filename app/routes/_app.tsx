@@ -14,6 +14,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   if (actor.role === 'expert') nav.push({ to: '/expert', label: '我的评审邀请' })
   if (actor.role === 'finance_reviewer') nav.push({ to: '/review', label: '报告审核' })
+  if (actor.organizationId && can(actor, 'bureau.overview', { type: 'organization', id: actor.organizationId, kind: 'finance_bureau' })) {
+    nav.push({ to: '/bureau', label: '年度概览' })
+  }
   if (actor.role === 'finance_reviewer' && actor.orgAdmin) nav.push({ to: '/fee-rates', label: '专家咨询费标准' })
   if (actor.role === 'unit_contact') nav.push({ to: '/unit/rectification', label: '整改事项' })
   if (actor.organizationId && can(actor, 'bureau.overview', { type: 'organization', id: actor.organizationId, kind: 'finance_bureau' })) {
