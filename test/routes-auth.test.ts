@@ -90,6 +90,8 @@ const TABLE: Record<string, Row> = {
   '/panels/fees.xlsx': { get: [403,  400,   400,  400,    400,   403,   403,   403,   403] },
   // Bureau account admins set their bureau's expert fee rates.
   '/fee-rates': {      get: [403,   403,   403,  403,    403,   200,   200,   403,   403] },
+  // Bureau account admins keep their bureau's work-quality rating form.
+  '/bureau/quality-settings': { get: [403, 403, 403, 403,   403,   200,   200,   403,   403] },
   '/expert': {         get: [403,   403,   403,  403,    403,   403,   403,   200,   403] },
   '/expert/seats/:id': { get: [403, 403,   403,  403,    403,   403,   403,   404,   403] },
   '/expert/seats/:id/score': { get: [403, 403, 403, 403,   403,   403,   403,   404,   403] },
@@ -106,6 +108,8 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/reports/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/reports/:id/compare': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   '/engagements/:id/reports/files/:id/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  // 执业质量评价: the commissioning bureau rates, the agency's team reads the submitted rating.
+  '/engagements/:id/quality': { get: [DENIED, 404, 404, 404, 404,  404,   404,   DENIED, DENIED] },
   // 整改: the bureau's reviewers, the agency's team and the evaluated unit's contact (its own items);
   // a random id is 404 for everyone. The unit's list and the bureau's rates are their own pages.
   '/engagements/:id/rectification': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },

@@ -64,6 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
     indicatorData: mayViewIndicatorData(actor),
     reports: can(actor, 'report.view', resource),
+    // The bureau rates; the agency's team reads the rating once it is submitted.
+    quality: can(actor, 'quality.rate', resource) || can(actor, 'report.view', resource),
     results: can(actor, 'results.manage', resource),
     review: reviewHistory(db, actor, e.id) ?? null,
     // Counts span every unit of the engagement: the unit's contact sees only the link to their own items.
@@ -103,6 +105,7 @@ export default function EngagementDetail() {
   const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports, results } = useLoaderData<typeof loader>()
   const { rectification } = useLoaderData<typeof loader>()
   const { review } = useLoaderData<typeof loader>()
+  const { quality } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -211,6 +214,14 @@ export default function EngagementDetail() {
           <h2>报告</h2>
           <p className="muted small">评价工作方案、评价报告、专家个人评分表：撰写、生成版本、比较与签发。</p>
           <Link to={`/engagements/${e.id}/reports`}>进入报告</Link>
+        </div>
+      ) : null}
+
+      {quality ? (
+        <div className="card" data-testid="quality-summary">
+          <h2>执业质量评价</h2>
+          <p className="muted small">报告验收后，委托财政局对评价机构本项目的执业质量按百分制评价。</p>
+          <Link to={`/engagements/${e.id}/quality`}>查看执业质量评价</Link>
         </div>
       ) : null}
 

@@ -18,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     nav.push({ to: '/bureau', label: '年度概览' })
   }
   if (actor.role === 'finance_reviewer' && actor.orgAdmin) nav.push({ to: '/fee-rates', label: '专家咨询费标准' })
+  if (actor.role === 'finance_reviewer' && actor.orgAdmin) nav.push({ to: '/bureau/quality-settings', label: '执业质量评价表' })
   if (actor.role === 'unit_contact') nav.push({ to: '/unit/rectification', label: '整改事项' })
   if (actor.organizationId && can(actor, 'bureau.overview', { type: 'organization', id: actor.organizationId, kind: 'finance_bureau' })) {
     nav.push({ to: '/bureau/rectification', label: '整改情况' })
