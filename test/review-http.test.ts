@@ -3,6 +3,7 @@
 // version, comments and returns it; the lead answers and resubmits; the reviewer sees the answers
 // and the changes and accepts. Another bureau's reviewer sees nothing at any step.
 import { eq } from 'drizzle-orm'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../db/client.server'
 import { reportSubmissions, reportVersions, reviewComments } from '../db/schema'
@@ -95,6 +96,27 @@ describe('round 1', () => {
     // The agency's own file route stays the agency's, also for versions never submitted.
     const draft = db.select().from(reportVersions).where(eq(reportVersions.versionNo, 1)).all().find((x) => x.engagementId === panel.engagementId)!
     expect((await reviewer.get(`/engagements/${panel.engagementId}/reports/files/${draft.id}/pdf`)).status).toBe(404)
+  })
+
+  test('hostile review forms from the reviewer: never a 5xx, and a refusal writes nothing', async () => {
+    const [round] = rounds()
+    const auditRows = () => (db.$client.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+    const value = fc.oneof(fc.constantFrom('', ' ', '\u0000', 'x'.repeat(5000), 'section:', 'indicator:', 'return', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '<script>'), fc.string({ maxLength: 30 }))
+    const pairs = fc.array(fc.tuple(fc.constantFrom('intent', 'anchor', 'body', 'decision', 'note', 'commentId'), value), { maxLength: 8 })
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('comment', 'delete-comment', 'decide', 'x'), pairs, async (intent, fields) => {
+        const before = auditRows()
+        const body: Record<string, string[]> = { intent: [intent] }
+        for (const [k, v] of fields) (body[k] ??= []).push(v)
+        const res = await reviewer.post(`/review/${round!.id}`, body)
+        expect([200, 400, 404, 409]).toContain(res.status)
+        if (res.status >= 400) expect(auditRows()).toBe(before)
+      }),
+      { numRuns: 40 },
+    )
+    // Whatever was added by chance is withdrawn again, so the scenario below starts clean.
+    for (const c of db.select().from(reviewComments).all()) await reviewer.post(`/review/${round!.id}`, { intent: 'delete-comment', commentId: c.id })
+    expect(db.select().from(reviewComments).all()).toEqual([])
   })
 
   test('a refused comment keeps what was typed; two comments and a return reach the agency', async () => {

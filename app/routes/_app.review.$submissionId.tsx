@@ -174,7 +174,7 @@ export default function ReviewSubmission() {
           </ol>
         )}
         {d.mayDecide ? (
-          <Form method="post" noValidate className="stack" data-testid="comment-form">
+          <Form method="post" noValidate className="stack" data-testid="comment-form" key={d.comments.length}>
             <input type="hidden" name="intent" value="comment" />
             <h3>添加意见</h3>
             <FormError error={errorsFor('comment')._form} />
