@@ -102,10 +102,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports, results } = useLoaderData<typeof loader>()
-  const { rectification } = useLoaderData<typeof loader>()
-  const { review } = useLoaderData<typeof loader>()
-  const { quality } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports, results, rectification, review, quality } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
