@@ -8,7 +8,7 @@ import { zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
 import { storedFiles } from '../db/schema'
-import { cleanOriginalName, discardFile, filesRoot, openStoredFile, prepareFile, recordFile, sniffKind } from '../app/files/store.server'
+import { cleanOriginalName, copyStore, discardFile, filesRoot, openStoredFile, prepareFile, recordFile, sniffKind } from '../app/files/store.server'
 import { actorOf } from './helpers/panel-fixture'
 import { makeDemoDb, type TempDb } from './helpers/temp-db'
 
@@ -118,5 +118,23 @@ describe('never replaced', () => {
     fs.writeFileSync(path.join(filesRoot(db), s.file.storageName.slice(0, 2), s.file.storageName), Buffer.concat([DOCX, Buffer.from('x')]))
     expect(openStoredFile(db, s.file.id)).toBeUndefined()
     expect(openStoredFile(db, 'nope')).toBeUndefined()
+  })
+})
+
+describe('backup of the store', () => {
+  test('copies every stored file beside the backup, checking hashes, and names a damaged one', async () => {
+    const kept = await store(PDF, '备份用.pdf')
+    if (!kept.ok) throw new Error('not stored')
+    const target = path.join(path.dirname(filesRoot(db)), 'backup.files')
+    const copied = copyStore(db, target)
+    const rows = db.select().from(storedFiles).all()
+    // Every row is either copied or reported (an earlier test tampered with one file on purpose).
+    expect(copied.files + copied.damaged.length).toBe(rows.length)
+    expect(copied.damaged).not.toContain(kept.file.id)
+    const name = kept.file.storageName
+    expect(fs.readFileSync(path.join(target, name.slice(0, 2), name)).equals(PDF)).toBe(true)
+    // A file altered at the source is not copied and is reported.
+    fs.writeFileSync(path.join(filesRoot(db), name.slice(0, 2), name), Buffer.from('%PDF-changed'))
+    expect(copyStore(db, path.join(path.dirname(filesRoot(db)), 'backup2.files')).damaged).toEqual([...copied.damaged, kept.file.id].sort())
   })
 })

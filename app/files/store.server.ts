@@ -180,3 +180,34 @@ export function openStoredFile(db: Db, id: string): { row: StoredFileRow; bytes:
   if (crypto.createHash('sha256').update(bytes).digest('hex') !== row.sha256) return undefined
   return { row, bytes, kind }
 }
+
+/**
+ * Copies every stored file the database lists into `targetRoot` (same layout), checking each hash
+ * on the way: the backup of the files beside a database backup. Returns what was copied and the
+ * rows whose file is missing or damaged at the source.
+ */
+export function copyStore(db: Db, targetRoot: string): { files: number; bytes: number; damaged: string[] } {
+  const root = filesRoot(db)
+  let files = 0
+  let bytes = 0
+  const damaged: string[] = []
+  for (const row of db.select().from(storedFiles).all()) {
+    let content: Buffer
+    try {
+      content = fs.readFileSync(storagePath(root, row.storageName))
+    } catch {
+      damaged.push(row.id)
+      continue
+    }
+    if (crypto.createHash('sha256').update(content).digest('hex') !== row.sha256) {
+      damaged.push(row.id)
+      continue
+    }
+    const target = storagePath(targetRoot, row.storageName)
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
+    fs.writeFileSync(target, content, { mode: 0o600 })
+    files += 1
+    bytes += content.length
+  }
+  return { files, bytes, damaged }
+}

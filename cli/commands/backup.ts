@@ -1,4 +1,6 @@
+import fs from 'node:fs'
 import { z } from 'zod'
+import { copyStore } from '../../app/files/store.server'
 import { BackupError, backupDatabase } from '../../db/backup.server'
 import { existingAuditKey } from '../audit-key'
 import { CliError, type CommandSpec } from '../framework'
@@ -29,6 +31,12 @@ export const command: CommandSpec<z.infer<typeof input>> = {
       ctx.io.out(
         `副本内容：机构 ${check.counts.organizations} 个，用户 ${check.counts.users} 个，评价项目 ${check.counts.engagements} 个，审计记录 ${check.counts.audit_log} 条`,
       )
+      // Uploaded evidence lives beside the database, not in it: copy it beside the backup.
+      const filesTarget = `${result.file}.files`
+      if (force) fs.rmSync(filesTarget, { recursive: true, force: true })
+      const copied = copyStore(db, filesTarget)
+      if (copied.files > 0) ctx.io.out(`附件文件：${copied.files} 个（${copied.bytes} 字节）已复制到 ${filesTarget} 并逐个核对哈希`)
+      if (copied.damaged.length > 0) throw new CliError(`有 ${copied.damaged.length} 个附件文件缺失或与记录的哈希不符（如 ${copied.damaged[0]}），请检查 files 目录`)
       ctx.io.out('提示：审计密钥（EVALDESK_AUDIT_KEY 或 audit.key）不在数据库内，请另行妥善备份。')
     } catch (error) {
       if (error instanceof BackupError) throw new CliError(error.message)
