@@ -94,7 +94,7 @@ export default function ReportTypePage() {
               </p>
             ) : null}
             {d.sections.map((s) => (
-              <Field key={s.key} name={s.key} label={`${s.label}${s.written ? '' : '（草稿）'}`} error={errorsFor('narrative')[s.key]}>
+              <Field key={s.key} name={s.key} label={`${s.label}${s.written ? '' : s.text ? '（草稿）' : '（待撰写）'}`} error={errorsFor('narrative')[s.key]}>
                 {(f) => <textarea {...f} rows={6} defaultValue={String(valuesFor('narrative')[s.key] ?? s.text)} disabled={!d.mayWrite} />}
               </Field>
             ))}
