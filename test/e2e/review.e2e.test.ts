@@ -108,8 +108,11 @@ test('submit → return with two comments → answer → resubmit → accept →
   await reviewer.fill('#f-body', '建议应明确责任单位和完成时限')
   await reviewer.click('[data-testid=comment-form] button:has-text("添加意见")')
   await reviewer.waitForSelector('text=意见已添加')
+  // The form remounts empty once the list shows the saved comment: type only after that.
+  await reviewer.waitForSelector('[data-testid=comment]')
   await reviewer.selectOption('#f-anchor', 'indicator:D102')
   await reviewer.fill('#f-body', '满意度调查样本量未说明')
+  await expect(reviewer.inputValue('#f-body')).resolves.toBe('满意度调查样本量未说明')
   await reviewer.click('[data-testid=comment-form] button:has-text("添加意见")')
   await reviewer.waitForSelector('[data-testid=comment]:nth-child(2)')
   // After a saved comment the form starts empty again.
