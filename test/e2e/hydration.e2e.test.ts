@@ -40,7 +40,19 @@ function pagesFor(): Record<string, string[]> {
       '/account',
     ],
     admin: ['/experts/new', '/experts/specialties', '/experts/import', '/admin/organizations', '/admin/users'],
-    'binjiang.finance': ['/fee-rates', `/engagements/${e.id}/panel`, `/engagements/${e.id}/sheet`],
+    'binjiang.finance': [
+      '/fee-rates',
+      `/engagements/${e.id}/panel`,
+      `/engagements/${e.id}/sheet`,
+      `/engagements/${e.id}/rectification`,
+      '/review',
+      '/bureau',
+      '/bureau/results',
+      '/bureau/rectification',
+      '/bureau/disclosure',
+      '/bureau/quality-settings',
+    ],
+    'unit.edu': ['/unit/rectification'],
     'expert.zhang': ['/expert'],
   }
 }
