@@ -318,7 +318,7 @@ export default function EngagementDetail() {
 
       <div className="card">
         <h2>阶段记录</h2>
-        <StageTimeline entries={timeline} />
+        <StageTimeline entries={timeline} events={review?.events ?? []} />
       </div>
     </section>
   )

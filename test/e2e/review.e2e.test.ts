@@ -167,6 +167,9 @@ test('submit → return with two comments → answer → resubmit → accept →
   await lead.goto(`${server.url}/engagements/${panel.engagementId}`)
   const timeline = await lead.locator('[data-testid=review-timeline]').innerText()
   for (const step of ['提交第 1 轮', '退回第 1 轮修改（审核意见 2 条）', '答复第 1 轮审核意见', '提交第 2 轮', '验收第 2 轮提交的报告']) expect(timeline).toContain(step)
+  // The same steps stand in the engagement's timeline, among the stage moves (定稿 → 提交 among them).
+  const stages = await lead.locator('[data-testid=stage-timeline]').innerText()
+  for (const step of ['提交第 1 轮', '验收第 2 轮提交的报告', '至“提交”']) expect(stages).toContain(step)
 
   // 执业质量评价: full marks but 报告质量, which loses 2 points with its reason; the grade shows.
   await reviewer.goto(`${server.url}/engagements/${panel.engagementId}/quality`)
