@@ -10,6 +10,7 @@ import { TITLES, labelOf, type Title } from '../app/domain/experts/vocab'
 import type { IndicatorTree } from '../app/domain/indicators/tree'
 import type { Consolidation } from '../app/domain/scoring/aggregate'
 import type { GradeBand } from '../app/domain/scoring/grade'
+import { expertPseudonym } from '../app/domain/scoring/pseudonyms'
 import { listMembers, listUnits } from '../app/models/engagement.server'
 import { currentSheet, parseTree } from '../app/models/framework.server'
 import { findPanel, listSeats, specialtiesByExpert, type SeatView } from '../app/models/panel.server'
@@ -50,11 +51,6 @@ export type BuildOptions = {
 }
 
 const fail = (status: 404 | 409, message: string) => ({ ok: false as const, status, errors: { _form: message } })
-
-/** 专家A … 专家Z, 专家A1 …: the pseudonyms consolidation uses, continued for seats it did not count. */
-function pseudonym(index: number): string {
-  return `专家${String.fromCharCode(65 + (index % 26))}${index >= 26 ? Math.floor(index / 26) : ''}`
-}
 
 function engagementFacts(tx: Tx, engagementId: string): EngagementFacts | null {
   const row = tx.select().from(engagements).where(eq(engagements.id, engagementId)).get()
@@ -148,7 +144,7 @@ function panelFacts(tx: Tx, engagementId: string, counted: Counted[], showOverri
   const specialtyLabels = new Map(tx.select().from(specialties).all().map((s) => [s.code, s.label]))
   const bySpecialty = specialtiesByExpert(tx, seats.map((s) => s.expertId))
   const members = seats.map((s) => {
-    const key = keyOf.get(s.id) ?? pseudonym(next++)
+    const key = keyOf.get(s.id) ?? expertPseudonym(next++)
     const codes = s.specialtyCode ? [s.specialtyCode] : (bySpecialty[s.expertId] ?? [])
     return {
       key,

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
+import { REPORT_STAGES } from '../../reports/model'
 import { renderInWorker } from '../../reports/render-pool.server'
 import { notFound, requireRole, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
@@ -10,12 +11,6 @@ import { generateVersion, isReportType, issueVersion, reportPage, saveNarrative 
 import { formatDateTime } from '~/utils/datetime'
 
 export const meta: MetaFunction = () => [{ title: '报告 · EvalDesk' }]
-
-const STAGES = [
-  { code: 'draft', label: '初稿' },
-  { code: 'consultation', label: '征求意见稿' },
-  { code: 'final', label: '定稿' },
-] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request)
@@ -123,7 +118,7 @@ export default function ReportTypePage() {
             <Field name="stage" label="版本阶段" error={errorsFor('generate').stage}>
               {(f) => (
                 <select {...f} defaultValue={String(valuesFor('generate').stage ?? 'draft')}>
-                  {STAGES.map((s) => (
+                  {REPORT_STAGES.map((s) => (
                     <option key={s.code} value={s.code}>
                       {s.label}
                     </option>

@@ -9,7 +9,8 @@ import { suggestScore } from '../domain/indicators/rules'
 import { consolidate, type AggregationRule, type Consolidation, type ScoreCell } from '../domain/scoring/aggregate'
 import { agreementSummary } from '../domain/scoring/agreement'
 import { divergenceFlags } from '../domain/scoring/divergence'
-import { NATIONAL_BANDS, validateBands, type GradeBand } from '../domain/scoring/grade'
+import { NATIONAL_BANDS, bandsFromThresholds, validateBands, type GradeBand } from '../domain/scoring/grade'
+import { expertPseudonym } from '../domain/scoring/pseudonyms'
 import { sensitivity } from '../domain/scoring/sensitivity'
 import { PHASE_LABELS, scoringAllows } from '../domain/scoring/phases'
 import { walkTree, type IndicatorNode } from '../domain/indicators/tree'
@@ -58,16 +59,6 @@ function percentField(label: string, fallback: number, min: number, max: number)
   )
 }
 
-/** The round's grade bands from the three thresholds (percent of full marks), national when unchanged. */
-function bandsFrom(excellent: number, good: number, pass: number): GradeBand[] {
-  return [
-    { grade: '优', label: `优（${excellent} 分及以上）`, minRate: excellent / 100 },
-    { grade: '良', label: `良（${good} 分至 ${excellent} 分）`, minRate: good / 100 },
-    { grade: '中', label: `中（${pass} 分至 ${good} 分）`, minRate: pass / 100 },
-    { grade: '差', label: `差（${pass} 分以下）`, minRate: 0 },
-  ]
-}
-
 export function bandsOf(round: RoundRow): GradeBand[] {
   return round.bandsJson ? (JSON.parse(round.bandsJson) as GradeBand[]) : NATIONAL_BANDS
 }
@@ -83,7 +74,7 @@ export function startScoring(db: Db, actor: Actor, engagementId: string, fd: For
   if (softDeadline && hardDeadline && hardDeadline < softDeadline) return { ok: false, status: 400, errors: { hardDeadline: '截止日期不能早于建议完成日期' }, values: formValues(fd) }
   const { bandExcellent, bandGood, bandPass } = parsed.data
   if (!(bandExcellent > bandGood && bandGood > bandPass)) return { ok: false, status: 400, errors: { bandGood: '等级线须满足 优 > 良 > 中' }, values: formValues(fd) }
-  const bands = bandsFrom(bandExcellent, bandGood, bandPass)
+  const bands = bandsFromThresholds(bandExcellent, bandGood, bandPass)
   const bandProblems = validateBands(bands)
   if (bandProblems.length > 0) return { ok: false, status: 400, errors: { bandGood: bandProblems.join('；') }, values: formValues(fd) }
   const national = bandExcellent === 90 && bandGood === 80 && bandPass === 60
@@ -314,7 +305,8 @@ export function saveScoresBulk(db: Db, actor: Actor, seatId: string, rows: reado
       for (const { row, input } of inputs) {
         const before = current.get(input.code)
         // An untouched row of the downloaded sheet is not a new version.
-        if (before && before.versionNo === input.seen && String(before.score / 100) === String(parsePointsOr(input.score)) && before.reason === input.reason && before.comment === input.comment) continue
+        const typed = parsePoints(input.score)
+        if (before && before.versionNo === input.seen && typed.ok && typed.value === before.score && before.reason === input.reason && before.comment === input.comment) continue
         const result = applyScore(tx, actor, ctx, input, now)
         if (result.ok) saved += 1
         else if (result.errors._form) throw new BulkRefused(result)
@@ -328,11 +320,6 @@ export function saveScoresBulk(db: Db, actor: Actor, seatId: string, rows: reado
     if (e instanceof BulkRefused) return e.failure
     throw e
   }
-}
-
-function parsePointsOr(text: string): number | null {
-  const p = parsePoints(text)
-  return p.ok ? p.value / 100 : null
 }
 
 function applyScore(tx: Tx, actor: Actor, ctx: ScorerContext, input: ScoreInput, now: Date): Result<{ code: string; versionNo: number; score: number }> {
@@ -435,10 +422,6 @@ export function scoringProgress(db: Db, engagementId: string) {
 
 // ---- consolidation (read-only, for the lead and the command line) ------------------------------
 
-/** 专家A, 专家B … by seat order: stable within an engagement, and no names. */
-function pseudonym(index: number): string {
-  return `专家${String.fromCharCode(65 + (index % 26))}${index >= 26 ? Math.floor(index / 26) : ''}`
-}
 
 /**
  * Consolidates the submitted sheets under the round's rule (or another, to compare): per-indicator
@@ -452,7 +435,7 @@ export function consolidationOf(db: Db | Tx, engagementId: string, rule?: Aggreg
   const sheet = db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!
   const tree = parseTree(sheet.treeJson)
   const submitted = listSeats(db, panel.id).filter((s) => s.status === 'accepted' && submissionOf(db, round.id, s.id))
-  const experts = submitted.map((s, i) => ({ key: pseudonym(i), seatId: s.id, name: s.expertName }))
+  const experts = submitted.map((s, i) => ({ key: expertPseudonym(i), seatId: s.id, name: s.expertName }))
   const cells: ScoreCell[] = experts.flatMap((x) => [...latestEntries(db, round.id, x.seatId).values()].map((e) => ({ expertKey: x.key, code: e.code, score: e.score })))
   const chosen = rule ?? round.aggregationRule
   if (experts.length === 0) return { round, rule: chosen, experts, consolidation: null, divergence: [], agreement: null, sensitivity: null }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { GradeBand } from './grade'
-import { gradeOf, NATIONAL_BANDS, validateBands } from './grade'
+import { bandsFromThresholds, gradeOf, NATIONAL_BANDS, validateBands } from './grade'
 
 describe('gradeOf with the national bands', () => {
   it.each([
@@ -77,5 +77,13 @@ describe('validateBands', () => {
       '第 3 个等级「 」未填写等级名称',
       '第 3 个等级「 」未填写说明',
     ])
+  })
+})
+
+describe('bandsFromThresholds', () => {
+  it('90/80/60 gives the national bands, and what it gives validates', () => {
+    const bands = bandsFromThresholds(90, 80, 60)
+    expect(bands).toEqual(NATIONAL_BANDS)
+    expect(validateBands(bandsFromThresholds(85, 75, 60))).toEqual([])
   })
 })

@@ -58,3 +58,16 @@ export function validateBands(bands: GradeBand[]): string[] {
   if (last.minRate !== 0) problems.push(`最后一个等级「${last.grade}」的得分率下限须为 0，才能覆盖所有得分`)
   return problems
 }
+
+/**
+ * Bands 优/良/中/差 from three thresholds in percent of full marks (e.g. 90/80/60, the national
+ * scale): what a lead sets when opening scoring. Check the result with validateBands.
+ */
+export function bandsFromThresholds(excellent: number, good: number, pass: number): GradeBand[] {
+  return [
+    { grade: '优', label: `优（${excellent} 分及以上）`, minRate: excellent / 100 },
+    { grade: '良', label: `良（${good} 分至 ${excellent} 分）`, minRate: good / 100 },
+    { grade: '中', label: `中（${pass} 分至 ${good} 分）`, minRate: pass / 100 },
+    { grade: '差', label: `差（${pass} 分以下）`, minRate: 0 },
+  ]
+}
