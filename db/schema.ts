@@ -107,6 +107,9 @@ export const engagements = sqliteTable(
     periodStart: text('period_start').notNull(), // YYYY-MM-DD
     periodEnd: text('period_end').notNull(),
     contractNo: text('contract_no').notNull().default(''),
+    // The agency's credit standing under the bureau's policy when the engagement was created, with
+    // the reasons it was flagged (grade D or blacklisted); null when it was not flagged.
+    commissionCreditFlagJson: text('commission_credit_flag_json'),
     leadUserId: text('lead_user_id')
       .notNull()
       .references(() => users.id),
@@ -1001,4 +1004,157 @@ export const rectificationEvidence = sqliteTable(
       .references(() => storedFiles.id),
   },
   (t) => [index('rectification_evidence_item_idx').on(t.itemId), uniqueIndex('rectification_evidence_file_uq').on(t.fileId)],
+)
+
+// ---- Credit records (issue 8) -------------------------------------------------------------------
+
+// 信用政策: a bureau's credit policy, versioned; the latest version is in force. A bureau without one
+// uses the built-in default (app/domain/credit/policy.ts DEFAULT_POLICY).
+export const creditPolicies = sqliteTable(
+  'credit_policies',
+  {
+    id: text('id').primaryKey(),
+    financeBureauId: text('finance_bureau_id')
+      .notNull()
+      .references(() => organizations.id),
+    versionNo: integer('version_no').notNull(),
+    policyJson: text('policy_json').notNull(),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('credit_policies_uq').on(t.financeBureauId, t.versionNo)],
+)
+
+// 信用记录: one entry in a subject's credit file. The subject is an agency (organizations), a
+// practitioner (users) or an expert (experts), hence no foreign key on subject_id. An automatic entry
+// names what produced it (source, source_ref) so the same event never enters twice. The current
+// status and amendment are kept here for lists; the appeals table keeps how and when they changed.
+export const creditEntries = sqliteTable(
+  'credit_entries',
+  {
+    id: text('id').primaryKey(),
+    subjectType: text('subject_type', { enum: ['agency', 'practitioner', 'expert'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    kind: text('kind').notNull(),
+    severity: text('severity', { enum: ['minor', 'general', 'serious', 'grave'] }),
+    // Hundredths as issued; null takes the policy's points.
+    points: integer('points'),
+    effectiveOn: text('effective_on').notNull(),
+    // First day it no longer counts; null takes the policy's expiry.
+    expiresOn: text('expires_on'),
+    description: text('description').notNull(),
+    source: text('source').notNull(),
+    sourceRef: text('source_ref'),
+    issuerOrgId: text('issuer_org_id')
+      .notNull()
+      .references(() => organizations.id),
+    // Null for an automatic entry no person issued (late scoring).
+    issuedBy: text('issued_by').references(() => users.id),
+    // The bureau whose policy the entry was issued under (the issuer, or the engagement's bureau).
+    bureauId: text('bureau_id').references(() => organizations.id),
+    engagementId: text('engagement_id').references(() => engagements.id),
+    status: text('status', { enum: ['active', 'amended', 'revoked'] }).notNull().default('active'),
+    amendedSeverity: text('amended_severity', { enum: ['minor', 'general', 'serious', 'grave'] }),
+    amendedPoints: integer('amended_points'),
+    amendedExpiresOn: text('amended_expires_on'),
+    recordedAt: text('recorded_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('credit_entries_subject_idx').on(t.subjectType, t.subjectId, t.effectiveOn),
+    uniqueIndex('credit_entries_source_uq').on(t.source, t.sourceRef),
+    index('credit_entries_issuer_idx').on(t.issuerOrgId, t.recordedAt),
+  ],
+)
+
+// 申诉: the subject's appeal against a negative entry, and the issuer's decision (维持/变更/撤销).
+// One appeal per entry; a decided appeal is final.
+export const creditAppeals = sqliteTable(
+  'credit_appeals',
+  {
+    id: text('id').primaryKey(),
+    entryId: text('entry_id')
+      .notNull()
+      .unique()
+      .references(() => creditEntries.id),
+    filedBy: text('filed_by')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    filedAt: text('filed_at').notNull(),
+    status: text('status', { enum: ['pending', 'upheld', 'amended', 'revoked'] }).notNull().default('pending'),
+    decidedBy: text('decided_by').references(() => users.id),
+    decidedAt: text('decided_at'),
+    decisionReason: text('decision_reason').notNull().default(''),
+    amendedSeverity: text('amended_severity', { enum: ['minor', 'general', 'serious', 'grave'] }),
+    amendedPoints: integer('amended_points'),
+    amendedExpiresOn: text('amended_expires_on'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('credit_appeals_status_idx').on(t.status, t.filedAt)],
+)
+
+// Evidence files of an entry (appeal_id null) or of its appeal.
+export const creditFiles = sqliteTable(
+  'credit_files',
+  {
+    id: text('id').primaryKey(),
+    entryId: text('entry_id')
+      .notNull()
+      .references(() => creditEntries.id),
+    appealId: text('appeal_id').references(() => creditAppeals.id),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => storedFiles.id),
+  },
+  (t) => [index('credit_files_entry_idx').on(t.entryId), uniqueIndex('credit_files_file_uq').on(t.fileId)],
+)
+
+// A computed standing kept each time a subject's file changes: what the subject was shown then,
+// under which policy version. Recomputing from the entries as known at `asOf` must give the same.
+export const creditSnapshots = sqliteTable(
+  'credit_snapshots',
+  {
+    id: text('id').primaryKey(),
+    subjectType: text('subject_type', { enum: ['agency', 'practitioner', 'expert'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    // credit_policies.id, or 'default' for the built-in policy.
+    policyId: text('policy_id').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    onDate: text('on_date').notNull(),
+    asOf: text('as_of').notNull(),
+    score: integer('score').notNull(),
+    grade: text('grade').notNull(),
+    blacklistedFrom: text('blacklisted_from'),
+    blacklistedTo: text('blacklisted_to'),
+    cause: text('cause').notNull(),
+  },
+  (t) => [index('credit_snapshots_subject_idx').on(t.subjectType, t.subjectId, t.asOf)],
+)
+
+// 专家履职评价: after an engagement the agency rates each seated expert on four aspects and overall;
+// the overall rating enters the expert's credit file (credit_entry_id) unless it is 称职.
+export const expertRatings = sqliteTable(
+  'expert_ratings',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    expertId: text('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    aspectsJson: text('aspects_json').notNull(),
+    overall: text('overall', { enum: ['excellent', 'competent', 'basically_competent', 'incompetent'] }).notNull(),
+    comment: text('comment').notNull().default(''),
+    ratedBy: text('rated_by')
+      .notNull()
+      .references(() => users.id),
+    ratedAt: text('rated_at').notNull(),
+    creditEntryId: text('credit_entry_id').references(() => creditEntries.id),
+  },
+  (t) => [uniqueIndex('expert_ratings_uq').on(t.engagementId, t.expertId)],
 )

@@ -217,12 +217,15 @@ export function listStageTransitions(db: Db | Tx, engagementId: string): StageTr
     .all()
 }
 
-export type NewEngagement = Omit<EngagementRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'stage' | 'stageChangedAt'>
+export type NewEngagement = Omit<EngagementRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'stage' | 'stageChangedAt' | 'commissionCreditFlagJson'> & {
+  commissionCreditFlagJson?: string | null
+}
 
 export function insertEngagement(tx: Db | Tx, input: NewEngagement, at: Date): EngagementRow {
   const iso = at.toISOString()
   const row: EngagementRow = {
     ...input,
+    commissionCreditFlagJson: input.commissionCreditFlagJson ?? null,
     id: newId(),
     stage: 'commissioned',
     stageChangedAt: iso,

@@ -10,6 +10,11 @@ describe('validatePolicy', () => {
     expect(validatePolicy(withPolicy({ decay: 'linear', blacklistedGrade: null }))).toEqual([])
   })
 
+  it('refuses a lowest draw grade the bands do not have', () => {
+    expect(validatePolicy(withPolicy({ drawMinGrade: 'E' }))).toEqual(['专家抽取的最低信用等级「E」不在等级设置中'])
+    expect(validatePolicy(withPolicy({ drawMinGrade: null }))).toEqual([])
+  })
+
   it('names the score bounds that do not fit', () => {
     expect(validatePolicy(withPolicy({ baseScore: 12_000 }))).toEqual(['基础分 120 须在最低分与最高分之间'])
     expect(validatePolicy(withPolicy({ maxScore: 0 }))).toContain('最高分须高于最低分')
@@ -48,6 +53,7 @@ describe('validatePolicy', () => {
       '第 3 个等级「B」未填写说明',
       '最后一个等级「B」的分数下限不能高于最低分 0，才能覆盖所有得分',
       '失信名单期间的等级「D」不在等级设置中',
+      '专家抽取的最低信用等级「C」不在等级设置中',
     ])
     expect(validatePolicy(withPolicy({ bands: [] }))).toContain('至少需要设置一个信用等级')
   })

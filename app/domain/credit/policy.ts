@@ -67,6 +67,11 @@ export type CreditPolicy = {
   blacklistRules: BlacklistRule[]
   /** Days after an entry's effective date its subject may appeal (申诉). */
   appealWindowDays: number
+  /**
+   * The lowest grade an expert may hold and still be drawn or invited (null: any grade); experts
+   * below it are excluded from draws with the reason shown.
+   */
+  drawMinGrade: string | null
 }
 
 export const MAX_EXPIRY_MONTHS = 120
@@ -155,6 +160,7 @@ export const DEFAULT_POLICY: CreditPolicy = {
     },
   ],
   appealWindowDays: 15,
+  drawMinGrade: 'C',
 }
 
 const isWhole = (n: number, min: number, max: number) => Number.isSafeInteger(n) && n >= min && n <= max
@@ -221,6 +227,8 @@ function validateGradeBands(policy: CreditPolicy): string[] {
     )
   if (policy.blacklistedGrade !== null && !seen.has(policy.blacklistedGrade))
     problems.push(`失信名单期间的等级「${policy.blacklistedGrade}」不在等级设置中`)
+  if (policy.drawMinGrade !== null && !seen.has(policy.drawMinGrade))
+    problems.push(`专家抽取的最低信用等级「${policy.drawMinGrade}」不在等级设置中`)
   return problems
 }
 
