@@ -11,21 +11,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
-import { eq } from 'drizzle-orm'
 import { migrateDatabase, openDatabase, type Db } from '../db/client.server'
-import { scoringRounds } from '../db/schema'
-import { ensureLibrary } from '../db/seed/library'
-import { seedDemo } from '../db/seed/demo'
-import { DEMO_SHEET_ENGAGEMENT } from '../db/seed/demo-sheets'
-import { setLeader } from '../app/services/panel.server'
-import { expertScoringPage, saveOpinion, saveScore, setScoringPhase, startScoring, submitScores } from '../app/services/scoring.server'
 import { buildReportModel } from '../reports/build-model.server'
 import { composeDocument } from '../reports/compose'
 import { leavesOf, type ReportModel } from '../reports/model'
 import { renderModel, type ReportFormat } from '../reports/render'
 import { closeRenderPool, renderInWorker, renderPool } from '../reports/render-pool.server'
 import { eachLimited } from '../cli/commands/report-batch'
-import { form, readyPanel } from '../test/helpers/panel-fixture'
 
 const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 20))
 const BATCH = Number(process.env.BENCH_BATCH ?? 100)
@@ -44,6 +36,13 @@ function must<T extends { ok: boolean }>(result: T, what: string): T {
 
 /** The demo engagement taken through scoring by the services the pages call: five experts, deductions with reasons, opinion confirmed, closed. */
 async function scoreDemoEngagement(db: Db, at: Date): Promise<string> {
+  // Imported here, in the setup child only: the measuring process holds just what rendering needs.
+  const { eq } = await import('drizzle-orm')
+  const { scoringRounds } = await import('../db/schema')
+  const { DEMO_SHEET_ENGAGEMENT } = await import('../db/seed/demo-sheets')
+  const { setLeader } = await import('../app/services/panel.server')
+  const { expertScoringPage, saveOpinion, saveScore, setScoringPhase, startScoring, submitScores } = await import('../app/services/scoring.server')
+  const { form, readyPanel } = await import('../test/helpers/panel-fixture')
   let time = at.getTime()
   const tick = (ms = 60_000) => new Date((time += ms))
   const panel = await readyPanel(db, { engagementName: DEMO_SHEET_ENGAGEMENT, leadUsername: 'mingjian.li', size: 5, at: tick() })
@@ -144,6 +143,8 @@ async function setup(file: string): Promise<void> {
   const db = openDatabase(file)
   migrateDatabase(db)
   const at = new Date('2026-06-01T00:00:00.000Z')
+  const { ensureLibrary } = await import('../db/seed/library')
+  const { seedDemo } = await import('../db/seed/demo')
   ensureLibrary(db, at)
   await seedDemo(db, at)
   process.stdout.write(await scoreDemoEngagement(db, at))
