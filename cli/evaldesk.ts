@@ -28,8 +28,9 @@ import { command as bundleImport } from './commands/bundle-import'
 import { command as bundleExport } from './commands/bundle-export'
 import { command as report } from './commands/report'
 import { command as reportBatch } from './commands/report-batch'
+import { command as creditShow } from './commands/credit-show'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport, report, reportBatch]
+const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport, report, reportBatch, creditShow]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {
