@@ -29,7 +29,7 @@ describe('credit report document', () => {
     expect(headings).toEqual(['一、信用状况', '二、计分说明', '三、信用记录', '四、申诉记录', '五、各财政部门信用政策下的信用状况'])
     const text = paragraphs(doc)
     expect(text[0]).toBe('截至2026年3月1日，依据杭州市滨江区财政局的默认信用政策（第 1 版），浙江测试绩效评价咨询有限公司的信用分为 55 分，信用等级为 D（60 分以下）。')
-    expect(text).toContain('失信名单：列入失信名单：2026-02-10 至 2029-02-09（经查实虚假报告、串通或数据造假（较重及以上），3 年）')
+    expect(text).toContain('失信情况：列入失信名单：2026-02-10 至 2029-02-09（经查实虚假报告、串通或数据造假（较重及以上），3 年）')
     for (const line of model.standing.explanation) expect(text).toContain(line)
   })
 
@@ -49,9 +49,9 @@ describe('credit report document', () => {
       ['2026-01-05 违规转包或出借资质', '2026-01-08', '变更（严重程度改为一般）', '转包范围有限，降为一般'],
       ['2026-02-10 虚假或误导性报告', '2026-02-15', '待处理', '—'],
     ])
-    expect(bureaus!.rows.map((r) => r.map((c) => c.text).slice(0, 4))).toEqual([
-      ['杭州市滨江区财政局', '默认信用政策（第 1 版）', '55', 'D（60 分以下）'],
-      ['杭州市西湖区财政局', '西湖区信用政策（第 2 版）', '45', 'D（60 分以下）'],
+    expect(bureaus!.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['杭州市滨江区财政局', '默认信用政策（第 1 版）', '55', 'D', '2026-02-10 至 2029-02-09'],
+      ['杭州市西湖区财政局', '西湖区信用政策（第 2 版）', '45', 'D', '2026-02-10 至 2029-02-09'],
     ])
   })
 
@@ -60,7 +60,7 @@ describe('credit report document', () => {
     const d = composeCreditReport({ ...empty, standing: { ...empty.standing, contributions: [], blacklisting: null, blacklistings: [] } })
     expect(d.body.flatMap((b) => (b.kind === 'heading' ? [b.text] : []))).toHaveLength(4)
     expect(tables(d)).toEqual([])
-    expect(paragraphs(d)).toEqual(expect.arrayContaining(['暂无信用记录。', '暂无申诉记录。', '失信名单：无']))
+    expect(paragraphs(d)).toEqual(expect.arrayContaining(['暂无信用记录。', '暂无申诉记录。', '失信情况：无']))
     expect(paragraphs(d)[0]).toContain('依据平台默认信用政策（第 1 版）')
   })
 

@@ -66,6 +66,12 @@ export function blacklistingText(b: Blacklisting | null): string {
   return b.active ? `列入失信名单：${span}` : `无（曾列入失信名单：${span}，已届满）`
 }
 
+/** The blacklisting in a table cell: its period, marked when it has ended; the rule is in 一、. */
+function blacklistingSpan(b: Blacklisting | null): string {
+  if (!b) return '无'
+  return `${b.from} 至 ${b.to}${b.active ? '' : '（已届满）'}`
+}
+
 /** How an entry stands on the report's date: 有效/已变更/已撤销/申诉中/已过期/未生效. */
 export function entryStatusLabel(entry: Pick<CreditReportEntry, 'status' | 'appealPending'>, contribution: Pick<Contribution, 'status'> | undefined): string {
   if (entry.status === 'revoked') return '已撤销'
@@ -110,31 +116,31 @@ function table(caption: string, columns: Column[], rows: string[][], note?: stri
 }
 
 const ENTRY_COLUMNS: Column[] = [
-  { header: '日期', width: 11, align: 'center' },
+  { header: '日期', width: 14, align: 'center' },
   { header: '类别', width: 14 },
-  { header: '严重程度', width: 8, align: 'center' },
-  { header: '分值（记录/计入）', width: 11, align: 'center' },
+  { header: '严重程度', width: 9, align: 'center' },
+  { header: '分值（记录/计入）', width: 12, align: 'center' },
   { header: '出具方', width: 14 },
-  { header: '状态', width: 7, align: 'center' },
-  { header: '说明', width: 25 },
+  { header: '状态', width: 9, align: 'center' },
+  { header: '说明', width: 22 },
 ]
 
 const APPEAL_COLUMNS: Column[] = [
-  { header: '所涉记录', width: 14 },
-  { header: '申诉日期', width: 11, align: 'center' },
-  { header: '申诉人', width: 8, align: 'center' },
-  { header: '申诉理由', width: 20 },
+  { header: '所涉记录', width: 16 },
+  { header: '申诉日期', width: 14, align: 'center' },
+  { header: '申诉人', width: 10, align: 'center' },
+  { header: '申诉理由', width: 17 },
   { header: '处理结果', width: 12, align: 'center' },
-  { header: '处理日期', width: 11, align: 'center' },
-  { header: '处理理由', width: 20 },
+  { header: '处理日期', width: 14, align: 'center' },
+  { header: '处理理由', width: 17 },
 ]
 
 const BUREAU_COLUMNS: Column[] = [
-  { header: '财政部门', width: 20 },
-  { header: '信用政策', width: 20 },
-  { header: '信用分', width: 8, align: 'center' },
-  { header: '信用等级', width: 12, align: 'center' },
-  { header: '失信名单', width: 30 },
+  { header: '财政部门', width: 22 },
+  { header: '信用政策', width: 24 },
+  { header: '信用分', width: 9, align: 'center' },
+  { header: '信用等级', width: 10, align: 'center' },
+  { header: '失信名单', width: 25 },
 ]
 
 function entryRows(model: CreditReportModel): string[][] {
@@ -170,7 +176,7 @@ function statusBlocks(model: CreditReportModel): Block[] {
     paragraph(`截至${chineseDate(s.on)}，依据${whose}，${model.subject.name}的信用分为 ${pointsText(s.score)} 分，信用等级为 ${s.gradeLabel}。`),
     labelled('信用分：', `${pointsText(s.score)} 分`),
     labelled('信用等级：', s.gradeLabel),
-    labelled('失信名单：', blacklistingText(s.blacklisting)),
+    labelled('失信情况：', blacklistingText(s.blacklisting)),
     labelled('计分依据：', `${policyCaption(s.policy)}，${s.on}`),
   ]
 }
@@ -201,7 +207,7 @@ export function composeCreditReport(model: CreditReportModel): ReportDocument {
         table(
           '各财政部门信用政策下的信用状况',
           BUREAU_COLUMNS,
-          model.byBureau.map((b) => [b.bureau, policyCaption(b.standing.policy), pointsText(b.standing.score), b.standing.gradeLabel, blacklistingText(b.standing.blacklisting)]),
+          model.byBureau.map((b) => [b.bureau, policyCaption(b.standing.policy), pointsText(b.standing.score), b.standing.grade, blacklistingSpan(b.standing.blacklisting)]),
         ),
       ],
     })
