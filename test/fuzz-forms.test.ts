@@ -35,6 +35,8 @@ function actorFor(pattern: string): string | null {
   if (pattern.startsWith('/admin') || pattern.startsWith('/experts')) return 'admin'
   // The work-quality rating form and the rating are the commissioning bureau's.
   if (pattern === '/bureau/quality-settings' || pattern === '/engagements/:id/quality') return 'binjiang.finance'
+  // The bureau issues entries on the agency's credit file (and would decide its appeals).
+  if (pattern === '/credit/:subjectId') return 'binjiang.finance'
   return 'mingjian.admin'
 }
 
@@ -111,6 +113,7 @@ beforeAll(async () => {
   const userId = one(`SELECT id FROM users WHERE username = 'mingjian.zhao'`)
   const orgId = one(`SELECT id FROM organizations WHERE name = '杭州衡平会计师事务所'`)
   const expertId = one(`SELECT id FROM experts WHERE name = '王立新'`)
+  const agencyId = one(`SELECT id FROM organizations WHERE name = '浙江明鉴绩效评价咨询有限公司'`)
   // A draft framework of the fuzzing agency and a draft sheet on its engagement, so the library and
   // sheet actions are fuzzed past their doors, on real drafts.
   const cy2020 = one(`SELECT v.id FROM framework_versions v JOIN frameworks f ON f.id = v.framework_id WHERE f.library_code = 'cy2020-project'`)
@@ -127,6 +130,7 @@ beforeAll(async () => {
       .replace(/^\/users\/:[^/]+/, `/users/${userId}`)
       .replace(/^\/admin\/organizations\/:[^/]+/, `/admin/organizations/${orgId}`)
       .replace(/^\/experts\/:[^/]+/, `/experts/${expertId}`)
+      .replace(/^\/credit\/:[^/]+/, `/credit/${agencyId}`)
     concrete.set(pattern, url)
     // The field names the real form offers, read from the page as its user sees it.
     const who = actorFor(pattern)
@@ -176,6 +180,23 @@ describe('hostile form input', () => {
       if (who) expect((await clients.get(who)!.get('/dashboard')).status).toBe(200)
     })
   }
+
+  test('a valid credit entry form with one or two hostile fields: never a 5xx, never half saved', async () => {
+    const valid: Record<string, string> = { intent: 'issue', kind: 'late_deliverable', severity: 'minor', points: '1.5', effectiveOn: '', expiresOn: '', description: '模糊测试记录', engagementId: '' }
+    const keys = Object.keys(valid)
+    const reviewer = clients.get('binjiang.finance')!
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...keys), value), { minLength: 1, maxLength: 2 }), async (spoilt) => {
+        const before = changeDigest()
+        const res = await reviewer.post(concrete.get('/credit/:subjectId')!, { ...valid, ...Object.fromEntries(spoilt) })
+        const text = await res.text()
+        expect([200, 400], `status ${res.status}: ${text.slice(0, 300)}`).toContain(res.status)
+        if (res.status === 400) expect(changeDigest()).toBe(before)
+        else expect(changeDigest()).not.toBe(before)
+      }),
+      { numRuns: 60 },
+    )
+  })
 
   // Random forms rarely get past the first check; these start from a valid form and spoil one or
   // two fields, so the hostile value reaches the deeper checks and the service.

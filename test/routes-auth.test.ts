@@ -117,6 +117,11 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/rectification/:id/files/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
   '/unit/rectification': { get: [403, 403,   403,  403,    403,   403,   403,   403,   200] },
   '/bureau/rectification': { get: [403, 403, 403,  403,    403,   200,   200,   403,   403] },
+  // 信用档案: agency staff, bureaus and the platform list the files they may read; an expert is sent to
+  // their own file; the unit's contact has none. A random id is 404 for everyone (existence is not revealed).
+  '/credit': {         get: [200,   200,   200,  200,    200,   200,   200,   302,   403] },
+  '/credit/:id': {     get: [404,   404,   404,  404,    404,   404,   404,   404,   404] },
+  '/credit/:id/files/:id': { get: [404, 404, 404, 404,   404,   404,   404,   404,   404] },
   // Verification is public: anyone holding a report checks it; an unknown code is 404 for everyone.
   '/verify': {         get: [200,   200,   200,  200,    200,   200,   200,   200,   200],
                        anonymousGet: { status: 200 }, anonymousPost: 400 },

@@ -7,6 +7,7 @@ import { Choices, ExpertForm, statusBadge, type ExpertFormValues } from '~/compo
 import { Field, FormError } from '~/components/field'
 import { EXPERT_STATUSES, RELATION_KINDS, TITLES, labelOf } from '~/domain/experts/vocab'
 import { expertForViewer, inputOf, mayManagePool, setExpertStatus, specialtyChoices, StatusForm, updateExpert } from '~/services/expert-pool.server'
+import { creditSummary } from '~/services/credit-file.server'
 import { answerRefusal } from '~/services/user-admin.server'
 import { expertFormValues, parseExpertForm } from '~/utils/expert-form'
 import { formValues, parseForm, versionField } from '~/utils/form'
@@ -28,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     expert: { ...expert, titleLabel: labelOf(TITLES, expert.title) },
     mayManage,
+    credit: creditSummary(getDb(), op.actor, expert.id, now()),
     specialties: mayManage ? specialtyChoices(getDb()) : [],
     values: mayManage ? expertFormValues(inputOf(expert)) : {},
   }
@@ -59,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ExpertPage() {
-  const { expert: e, mayManage, specialties, values } = useLoaderData<typeof loader>()
+  const { expert: e, mayManage, specialties, values, credit } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const answered = (actionData?.values as ExpertFormValues | undefined)?.intent
   const done = actionData && 'done' in actionData ? actionData.done : null
@@ -93,7 +95,18 @@ export default function ExpertPage() {
           <dt>账号</dt>
           <dd>{e.userId ? '已开通' : '未开通（首次抽中时通过邀请链接开通）'}</dd>
           <dt>信用</dt>
-          <dd>{e.creditScore === null ? '暂无记录' : e.creditScore}</dd>
+          <dd data-testid="expert-credit">
+            {credit ? (
+              <>
+                <Link to={`/credit/${e.id}`}>
+                  {credit.grade} 级 · {credit.score} 分
+                </Link>
+                {credit.blacklisting ? <span className="badge off"> 失信名单至 {credit.blacklisting.to}</span> : null} <span className="muted small">{credit.caption}</span>
+              </>
+            ) : (
+              '—'
+            )}
+          </dd>
           {e.note ? (
             <>
               <dt>备注</dt>

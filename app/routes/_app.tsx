@@ -29,6 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (can(actor, 'expert.view', { type: 'expert_pool' })) {
     nav.push({ to: '/experts', label: '专家库' })
   }
+  if (actor.role === 'system_admin' || actor.role === 'agency_admin' || actor.role === 'evaluator' || actor.role === 'finance_reviewer' || actor.role === 'expert') {
+    nav.push({ to: '/credit', label: '信用档案' })
+  }
   if (can(actor, 'organization.list', { type: 'platform' })) {
     nav.push({ to: '/admin/organizations', label: '机构管理' })
     nav.push({ to: '/admin/users', label: '账号管理' })

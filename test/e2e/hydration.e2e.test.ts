@@ -38,6 +38,8 @@ function pagesFor(): Record<string, string[]> {
       '/users',
       '/audit',
       '/account',
+      '/credit?type=practitioner',
+      `/credit/${expert.id}`,
     ],
     admin: ['/experts/new', '/experts/specialties', '/experts/import', '/admin/organizations', '/admin/users'],
     'binjiang.finance': [
@@ -51,9 +53,11 @@ function pagesFor(): Record<string, string[]> {
       '/bureau/rectification',
       '/bureau/disclosure',
       '/bureau/quality-settings',
+      '/credit',
+      `/credit/${e.agencyId}`,
     ],
     'unit.edu': ['/unit/rectification'],
-    'expert.zhang': ['/expert'],
+    'expert.zhang': ['/expert', '/credit'],
   }
 }
 
