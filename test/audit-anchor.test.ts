@@ -15,8 +15,8 @@ process.env.EVALDESK_AUDIT_KEY = TEST_AUDIT_KEY
 let t: TempDb
 let anchors: string
 
-// The seed writes three rows (the library load, the specialty list and seed.demo), then five test
-// rows: the head is seq 8.
+// The seed writes seven rows (the library load, the specialty list, four demo credit entries and
+// seed.demo), then five test rows: the head is seq 12.
 beforeEach(async () => {
   t = makeTempDb()
   anchors = path.join(t.dir, 'anchors.jsonl')
@@ -44,7 +44,7 @@ test('anchoring appends the head; verify with anchors passes while nothing chang
   appendAudit(t.db, { actor: { userId: null, role: 'cli', organizationId: null }, action: 'test.row', entity: 'test', at: new Date() }, TEST_AUDIT_KEY)
   expect((await cli('audit:anchor', anchors)).code).toBe(0)
   const lines = fs.readFileSync(anchors, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-  expect(lines.map((l) => l.seq)).toEqual([8, 9])
+  expect(lines.map((l) => l.seq)).toEqual([12, 13])
   expect((fs.statSync(anchors).mode & 0o777).toString(8)).toBe('600')
   const ok = await cli('audit:verify', '--anchors', anchors)
   expect(ok.code).toBe(0)
@@ -58,7 +58,7 @@ test('rows cut off the end pass the chain check but not the anchors', async () =
   expect(verifyAuditChain(t.db, TEST_AUDIT_KEY).ok).toBe(true)
   const res = await cli('audit:verify', '--anchors', anchors)
   expect(res.code).toBe(1)
-  expect(res.err).toContain('审计日志被截断：锚点记录了第 8 条，但数据库中只到第 5 条')
+  expect(res.err).toContain('审计日志被截断：锚点记录了第 12 条，但数据库中只到第 5 条')
 })
 
 test('a rewrite by someone holding the key passes the chain check but not the anchors', async () => {
@@ -87,7 +87,7 @@ test('a rewrite by someone holding the key passes the chain check but not the an
   expect(verifyAuditChain(t.db, TEST_AUDIT_KEY).ok).toBe(true)
   const res = await cli('audit:verify', '--anchors', anchors)
   expect(res.code).toBe(1)
-  expect(res.err).toContain('第 8 条的哈希与锚点不符')
+  expect(res.err).toContain('第 12 条的哈希与锚点不符')
 })
 
 test('a broken anchors file or a broken chain is a clear refusal', async () => {

@@ -132,9 +132,9 @@ describe('evaldesk CLI', () => {
 
     const verified = await cli('audit:verify')
     expect(verified.code).toBe(0)
-    // seed.demo, the library load (framework.library.load), the specialty list (specialty.seed)
-    // and the three rows above.
-    expect(verified.stdout).toContain('已校验 6 条记录')
+    // seed.demo, the library load (framework.library.load), the specialty list (specialty.seed),
+    // the four demo credit entries (credit_entry.create) and the three rows above.
+    expect(verified.stdout).toContain('已校验 10 条记录')
     expect(verified.stdout).toContain(head.hash)
   })
 
@@ -148,7 +148,7 @@ describe('evaldesk CLI', () => {
     const made = await cli('backup', target)
     expect(made.code).toBe(0)
     expect(made.stdout).toContain('integrity_check=ok')
-    expect(made.stdout).toContain('审计链完整：6 条记录')
+    expect(made.stdout).toContain('审计链完整：10 条记录')
     expect(fs.statSync(target).mode & 0o777).toBe(0o600)
     // Only the copy itself: no temp file, no -wal/-shm left behind.
     expect(fs.readdirSync(path.dirname(target))).toEqual(['evaldesk-copy.db'])

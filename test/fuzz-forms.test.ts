@@ -35,6 +35,7 @@ function actorFor(pattern: string): string | null {
   if (pattern.startsWith('/admin') || pattern.startsWith('/experts')) return 'admin'
   // The work-quality rating form and the rating are the commissioning bureau's.
   if (pattern === '/bureau/quality-settings' || pattern === '/engagements/:id/quality') return 'binjiang.finance'
+  if (pattern === '/bureau/credit-policy') return 'binjiang.finance'
   // The bureau issues entries on the agency's credit file (and would decide its appeals).
   if (pattern === '/credit/:subjectId') return 'binjiang.finance'
   return 'mingjian.admin'

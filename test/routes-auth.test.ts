@@ -92,6 +92,8 @@ const TABLE: Record<string, Row> = {
   '/fee-rates': {      get: [403,   403,   403,  403,    403,   200,   200,   403,   403] },
   // Bureau account admins keep their bureau's work-quality rating form.
   '/bureau/quality-settings': { get: [403, 403, 403, 403,   403,   200,   200,   403,   403] },
+  // The bureau's credit policy: its reviewers read it (the account admin edits); nobody else has it.
+  '/bureau/credit-policy': { get: [403, 403,  403,  403,    403,   200,   200,   403,   403] },
   '/expert': {         get: [403,   403,   403,  403,    403,   403,   403,   200,   403] },
   '/expert/seats/:id': { get: [403, 403,   403,  403,    403,   403,   403,   404,   403] },
   '/expert/seats/:id/score': { get: [403, 403, 403, 403,   403,   403,   403,   404,   403] },

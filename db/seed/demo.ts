@@ -10,6 +10,7 @@ import { insertOrganization } from '../../app/models/organization.server'
 import { insertUser } from '../../app/models/user.server'
 import { newId } from '../../app/ids.server'
 import { ensureSpecialties } from '../../app/services/expert-pool.server'
+import { seedDemoCredit } from './demo-credit'
 import { seedDemoEngagements } from './demo-engagements'
 import { seedDemoExperts } from './demo-experts'
 import { seedDemoSheets } from './demo-sheets'
@@ -102,11 +103,12 @@ export async function seedDemo(db: Db, at: Date): Promise<{ accounts: DemoAccoun
       seedDemoEngagements(tx, { orgs, units, users: userIds }, at)
       seedDemoExperts(tx, { orgs, units, users: userIds }, at)
       const sheets = seedDemoSheets(tx, { orgs, units, users: userIds }, at)
+      const creditEntries = seedDemoCredit(tx, { orgs, units, users: userIds }, at)
       appendAudit(tx, {
         actor: { userId: null, role: 'system', organizationId: null },
         action: 'seed.demo',
         entity: 'database',
-        after: { organizations: Object.keys(orgs).length, users: DEMO_ACCOUNTS.length, sheets },
+        after: { organizations: Object.keys(orgs).length, users: DEMO_ACCOUNTS.length, sheets, creditEntries },
         at,
       })
       return { orgs, units, users: userIds }

@@ -53,6 +53,7 @@ function pagesFor(): Record<string, string[]> {
       '/bureau/rectification',
       '/bureau/disclosure',
       '/bureau/quality-settings',
+      '/bureau/credit-policy',
       '/credit',
       `/credit/${e.agencyId}`,
     ],
