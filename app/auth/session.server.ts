@@ -1,7 +1,8 @@
 import crypto from 'node:crypto'
 import { createCookie } from '@remix-run/node'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { getDb, type Db, type Tx } from '../../db/client.server'
+import { preparedQuery } from '../../db/prepared.server'
 import { organizations, sessions, users } from '../../db/schema'
 import { now as clockNow } from '../clock.server'
 import { secureCookies, sessionSecrets } from '../config.server'
@@ -72,11 +73,8 @@ export type SessionUser = {
   mustChangePassword: boolean
 }
 
-export async function getSessionUser(request: Request, db: Db = getDb(), at: Date = clockNow()): Promise<SessionUser | null> {
-  const token = await readToken(request)
-  if (!token) return null
-  const sessionId = tokenDigest(token)
-  const row = db
+const sessionWithUser = preparedQuery((db) =>
+  db
     .select({
       session: sessions,
       user: users,
@@ -86,8 +84,15 @@ export async function getSessionUser(request: Request, db: Db = getDb(), at: Dat
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(organizations, eq(organizations.id, users.organizationId))
-    .where(eq(sessions.id, sessionId))
-    .get()
+    .where(eq(sessions.id, sql.placeholder('sessionId')))
+    .prepare(),
+)
+
+export async function getSessionUser(request: Request, db: Db = getDb(), at: Date = clockNow()): Promise<SessionUser | null> {
+  const token = await readToken(request)
+  if (!token) return null
+  const sessionId = tokenDigest(token)
+  const row = sessionWithUser(db).get({ sessionId })
   if (!row) return null
   const verdict = judgeSession(row.session, at)
   if (verdict === 'expired' || row.user.status !== 'active' || row.orgStatus === 'disabled') {

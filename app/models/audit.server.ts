@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import stableStringify from 'fast-json-stable-stringify'
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client.server'
+import { preparedQuery } from '../../db/prepared.server'
 import { auditLog, engagements, evaluatedUnits, organizations, users } from '../../db/schema'
 import { auditKey } from '../config.server'
 
@@ -51,8 +52,10 @@ export function chainHash(key: string, prevHash: string, fields: ChainFields): s
  * Appends one audit row. Call it inside the same IMMEDIATE transaction as the change it records,
  * so that chain order is commit order and no change exists without its row.
  */
+const chainHead = preparedQuery((db) => db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).prepare())
+
 export function appendAudit(tx: Tx | Db, input: AuditInput, key: string = auditKey()): number {
-  const last = tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get()
+  const last = chainHead(tx).get()
   const fields: ChainFields = {
     seq: (last?.seq ?? 0) + 1,
     at: input.at.toISOString(),

@@ -2,6 +2,7 @@
 // organization may see in the query itself: the platform library plus the caller's own agency.
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client.server'
+import { preparedQuery } from '../../db/prepared.server'
 import { frameworks, frameworkVersions, sheetVersions, users } from '../../db/schema'
 import type { IndicatorTree } from '../domain/indicators/tree'
 
@@ -221,8 +222,12 @@ export function listSheetVersions(db: Db | Tx, engagementId: string): SheetVersi
     .all()
 }
 
+const latestSheetOf = preparedQuery((db) =>
+  db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, sql.placeholder('engagementId'))).orderBy(desc(sheetVersions.versionNo)).limit(1).prepare(),
+)
+
 export function currentSheet(db: Db | Tx, engagementId: string): SheetVersionRow | undefined {
-  return db.select().from(sheetVersions).where(eq(sheetVersions.engagementId, engagementId)).orderBy(desc(sheetVersions.versionNo)).limit(1).get()
+  return latestSheetOf(db).get({ engagementId })
 }
 
 export function findSheetVersion(db: Db | Tx, engagementId: string, id: string): SheetVersionRow | undefined {

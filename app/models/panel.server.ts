@@ -3,6 +3,7 @@
 // their expert id, so no query here can reach another tenant's engagement by accident.
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client.server'
+import { preparedQuery } from '../../db/prepared.server'
 import {
   conflicts,
   declarations,
@@ -37,8 +38,10 @@ export function findPanel(db: Q, engagementId: string): PanelRow | undefined {
   return db.select().from(panels).where(eq(panels.engagementId, engagementId)).get()
 }
 
+const panelById = preparedQuery((db) => db.select().from(panels).where(eq(panels.id, sql.placeholder('id'))).prepare())
+
 export function findPanelById(db: Q, id: string): PanelRow | undefined {
-  return db.select().from(panels).where(eq(panels.id, id)).get()
+  return panelById(db).get({ id })
 }
 
 /** What an expert seated on an engagement is shown about it (they have no engagement scope of their own). */
@@ -103,8 +106,12 @@ export function listSeats(db: Q, panelId: string): SeatView[] {
 }
 
 /** The seat's most recent signed declaration, if any (one seat: the scoring pages ask on every request). */
+const latestDeclarationOfSeat = preparedQuery((db) =>
+  db.select().from(declarations).where(eq(declarations.seatId, sql.placeholder('seatId'))).orderBy(desc(declarations.signedAt)).limit(1).prepare(),
+)
+
 export function latestDeclaration(db: Q, seatId: string) {
-  return db.select().from(declarations).where(eq(declarations.seatId, seatId)).orderBy(desc(declarations.signedAt)).limit(1).get()
+  return latestDeclarationOfSeat(db).get({ seatId })
 }
 
 function latestDeclarations(db: Q, seatIds: string[]) {
@@ -128,8 +135,10 @@ export function updateSeatIfVersion(db: Q, id: string, expected: number, patch: 
   )
 }
 
+const seatById = preparedQuery((db) => db.select().from(seats).where(eq(seats.id, sql.placeholder('id'))).prepare())
+
 export function findSeat(db: Q, id: string): SeatRow | undefined {
-  return db.select().from(seats).where(eq(seats.id, id)).get()
+  return seatById(db).get({ id })
 }
 
 export function insertDraw(db: Q, row: typeof draws.$inferInsert): void {
@@ -238,23 +247,31 @@ export function expertFacts(db: Q): ExpertFacts[] {
     }))
 }
 
-export function employmentsOf(db: Q, expertId: string) {
-  return db
+const employmentsOfExpert = preparedQuery((db) =>
+  db
     .select({ organization: expertEmployments.organization, fromDate: expertEmployments.fromDate, toDate: expertEmployments.toDate })
     .from(expertEmployments)
-    .where(eq(expertEmployments.expertId, expertId))
+    .where(eq(expertEmployments.expertId, sql.placeholder('expertId')))
     .orderBy(asc(expertEmployments.fromDate))
-    .all()
+    .prepare(),
+)
+
+export function employmentsOf(db: Q, expertId: string) {
+  return employmentsOfExpert(db).all({ expertId })
 }
 
-export function engagementUnitsOf(db: Q, engagementId: string) {
-  return db
+const unitsOfEngagement = preparedQuery((db) =>
+  db
     .select({ id: evaluatedUnits.id, name: evaluatedUnits.name, competentDepartment: evaluatedUnits.competentDepartment })
     .from(engagementUnits)
     .innerJoin(evaluatedUnits, eq(evaluatedUnits.id, engagementUnits.evaluatedUnitId))
-    .where(eq(engagementUnits.engagementId, engagementId))
+    .where(eq(engagementUnits.engagementId, sql.placeholder('engagementId')))
     .orderBy(asc(engagementUnits.position))
-    .all()
+    .prepare(),
+)
+
+export function engagementUnitsOf(db: Q, engagementId: string) {
+  return unitsOfEngagement(db).all({ engagementId })
 }
 
 // ---- conflicts --------------------------------------------------------------------------------
@@ -288,8 +305,27 @@ export function markConflictRemoved(db: Q, id: string, by: string, at: string): 
 }
 
 /** Whether the expert has an active conflict with the engagement or any of its units. */
+/** listConflicts' rule (active, on the engagement or one of its units) for one expert, as one query. */
+const activeConflictOf = preparedQuery((db) =>
+  db
+    .select({ id: conflicts.id })
+    .from(conflicts)
+    .where(
+      and(
+        eq(conflicts.expertId, sql.placeholder('expertId')),
+        isNull(conflicts.removedAt),
+        or(
+          eq(conflicts.engagementId, sql.placeholder('engagementId')),
+          inArray(conflicts.evaluatedUnitId, db.select({ id: engagementUnits.evaluatedUnitId }).from(engagementUnits).where(eq(engagementUnits.engagementId, sql.placeholder('engagementId')))),
+        ),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+)
+
 export function isConflicted(db: Q, expertId: string, engagementId: string): boolean {
-  return listConflicts(db, engagementId, { activeOnly: true }).some((c) => c.expertId === expertId)
+  return activeConflictOf(db).get({ expertId, engagementId }) !== undefined
 }
 
 // ---- declarations, invites, fees ----------------------------------------------------------------
@@ -333,8 +369,10 @@ export function listActiveExperts(db: Q) {
   return db.select({ id: experts.id, name: experts.name, employer: experts.employer }).from(experts).where(eq(experts.status, 'active')).orderBy(asc(experts.name)).all()
 }
 
+const expertOfUser = preparedQuery((db) => db.select().from(experts).where(eq(experts.userId, sql.placeholder('userId'))).prepare())
+
 export function expertByUserId(db: Q, userId: string) {
-  return db.select().from(experts).where(eq(experts.userId, userId)).get()
+  return expertOfUser(db).get({ userId })
 }
 
 export function expertById(db: Q, id: string) {

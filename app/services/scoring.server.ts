@@ -4,6 +4,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
+import { preparedQuery } from '../../db/prepared.server'
 import { consolidationResults, panelOpinions, rescoreRequests, scoreEntries, scoreSubmissions, scoringRounds, sheetVersions } from '../../db/schema'
 import { suggestScore } from '../domain/indicators/rules'
 import { consolidate, type AggregationRule, type Consolidation, type ScoreCell } from '../domain/scoring/aggregate'
@@ -13,7 +14,7 @@ import { NATIONAL_BANDS, bandsFromThresholds, validateBands, type GradeBand } fr
 import { expertPseudonym } from '../domain/scoring/pseudonyms'
 import { sensitivity } from '../domain/scoring/sensitivity'
 import { PHASE_LABELS, scoringAllows } from '../domain/scoring/phases'
-import { walkTree, type IndicatorNode } from '../domain/indicators/tree'
+import { walkTree, type IndicatorNode, type IndicatorTree } from '../domain/indicators/tree'
 import { hasErrors, validateTree } from '../domain/indicators/validate'
 import { parsePoints } from '../domain/money'
 import { can, type Actor } from '../domain/permissions'
@@ -37,8 +38,10 @@ const NOT_FOUND: Failure = { ok: false, status: 404, errors: { _form: '未找到
 
 export type RoundRow = typeof scoringRounds.$inferSelect
 
+const roundOfEngagement = preparedQuery((db) => db.select().from(scoringRounds).where(eq(scoringRounds.engagementId, sql.placeholder('engagementId'))).prepare())
+
 export function findRound(db: Db | Tx, engagementId: string): RoundRow | undefined {
-  return db.select().from(scoringRounds).where(eq(scoringRounds.engagementId, engagementId)).get()
+  return roundOfEngagement(db).get({ engagementId })
 }
 
 const startSchema = z.object({
@@ -123,25 +126,50 @@ export function startScoring(db: Db, actor: Actor, engagementId: string, fd: For
 type Entry = typeof scoreEntries.$inferSelect
 
 /** The latest version of each indicator's score for one seat. */
-function latestEntries(db: Db | Tx, roundId: string, seatId: string): Map<string, Entry> {
-  const out = new Map<string, Entry>()
-  const rows = db
+const entriesOfSeat = preparedQuery((db) =>
+  db
     .select()
     .from(scoreEntries)
-    .where(and(eq(scoreEntries.roundId, roundId), eq(scoreEntries.seatId, seatId)))
+    .where(and(eq(scoreEntries.roundId, sql.placeholder('roundId')), eq(scoreEntries.seatId, sql.placeholder('seatId'))))
     .orderBy(scoreEntries.code, scoreEntries.versionNo)
-    .all()
-  for (const r of rows) out.set(r.code, r)
+    .prepare(),
+)
+
+function latestEntries(db: Db | Tx, roundId: string, seatId: string): Map<string, Entry> {
+  const out = new Map<string, Entry>()
+  for (const r of entriesOfSeat(db).all({ roundId, seatId })) out.set(r.code, r)
   return out
 }
 
-function submissionOf(db: Db | Tx, roundId: string, seatId: string) {
-  return db
+const submissionOfSeat = preparedQuery((db) =>
+  db
     .select()
     .from(scoreSubmissions)
-    .where(and(eq(scoreSubmissions.roundId, roundId), eq(scoreSubmissions.seatId, seatId)))
+    .where(and(eq(scoreSubmissions.roundId, sql.placeholder('roundId')), eq(scoreSubmissions.seatId, sql.placeholder('seatId'))))
     .orderBy(desc(scoreSubmissions.submittedAt))
-    .get()
+    .prepare(),
+)
+
+function submissionOf(db: Db | Tx, roundId: string, seatId: string) {
+  return submissionOfSeat(db).get({ roundId, seatId })
+}
+
+const sheetVersionById = preparedQuery((db) =>
+  db.select({ treeJson: sheetVersions.treeJson, versionNo: sheetVersions.versionNo, status: sheetVersions.status }).from(sheetVersions).where(eq(sheetVersions.id, sql.placeholder('id'))).prepare(),
+)
+/** A frozen sheet version never changes (a trigger forbids it), so each is parsed once. */
+const parsedSheets = new Map<string, { tree: IndicatorTree; versionNo: number }>()
+const PARSED_SHEETS_KEPT = 500
+
+function frozenSheet(db: Db | Tx, id: string): { tree: IndicatorTree; versionNo: number } {
+  const cached = parsedSheets.get(id)
+  if (cached) return cached
+  const row = sheetVersionById(db).get({ id })!
+  const sheet = { tree: parseTree(row.treeJson), versionNo: row.versionNo }
+  if (row.status !== 'frozen') return sheet
+  if (parsedSheets.size >= PARSED_SHEETS_KEPT) parsedSheets.delete(parsedSheets.keys().next().value!)
+  parsedSheets.set(id, sheet)
+  return sheet
 }
 
 /**
@@ -160,8 +188,8 @@ function scorerContext(db: Db | Tx, actor: Actor, seatId: string) {
   const declaration = latestDeclaration(db, seat.id)
   const certified = declaration ? !needsRecertification({ textVersion: declaration.textVersion, factsHash: declaration.factsHash }, currentFactsHash(db, panel.engagementId, expert.id)) : false
   if (!certified) return undefined
-  const sheet = db.select().from(sheetVersions).where(eq(sheetVersions.id, round.sheetVersionId)).get()!
-  return { expert, seat, panel, round, tree: parseTree(sheet.treeJson), sheetVersionNo: sheet.versionNo }
+  const sheet = frozenSheet(db, round.sheetVersionId)
+  return { expert, seat, panel, round, tree: sheet.tree, sheetVersionNo: sheet.versionNo }
 }
 
 export type DeadlineState = 'open' | 'soft_passed' | 'closed'
@@ -229,13 +257,17 @@ function panelScoresFor(db: Db | Tx, engagementId: string, seatId: string) {
   }
 }
 
-function requestsOf(db: Db | Tx, roundId: string, seatId: string) {
-  return db
+const requestsOfSeat = preparedQuery((db) =>
+  db
     .select({ id: rescoreRequests.id, code: rescoreRequests.code, message: rescoreRequests.message, status: rescoreRequests.status, response: rescoreRequests.response, requestedAt: rescoreRequests.requestedAt, respondedAt: rescoreRequests.respondedAt })
     .from(rescoreRequests)
-    .where(and(eq(rescoreRequests.roundId, roundId), eq(rescoreRequests.seatId, seatId)))
+    .where(and(eq(rescoreRequests.roundId, sql.placeholder('roundId')), eq(rescoreRequests.seatId, sql.placeholder('seatId'))))
     .orderBy(rescoreRequests.requestedAt)
-    .all()
+    .prepare(),
+)
+
+function requestsOf(db: Db | Tx, roundId: string, seatId: string) {
+  return requestsOfSeat(db).all({ roundId, seatId })
 }
 
 /** Without the agency's data, a rule can only suggest where it needs no inputs. */
