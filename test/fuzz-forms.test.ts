@@ -38,6 +38,7 @@ function actorFor(pattern: string): string | null {
   if (pattern === '/bureau/credit-policy') return 'binjiang.finance'
   // The bureau issues entries on the agency's credit file (and would decide its appeals).
   if (pattern === '/credit/:subjectId') return 'binjiang.finance'
+  // Everything else, 专家履职评价 and 认定无正当理由谢绝 on the panel page included, is the agency admin's.
   return 'mingjian.admin'
 }
 
@@ -97,7 +98,8 @@ function changeDigest(): string {
               || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM experts)
               || '/' || (SELECT count(*) || ':' || coalesce(group_concat(label || active || position), '') FROM specialties)
               || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM panels) || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM seats)
-              || '/' || (SELECT count(*) FROM conflicts) || '/' || (SELECT count(*) FROM draws) || '/' || (SELECT count(*) FROM declarations) AS v`,
+              || '/' || (SELECT count(*) FROM conflicts) || '/' || (SELECT count(*) FROM draws) || '/' || (SELECT count(*) FROM declarations)
+              || '/' || (SELECT count(*) FROM expert_ratings) || '/' || (SELECT count(*) FROM credit_entries) AS v`,
     )
     .get() as { v: string }
   return `${audit.n}|${versions.v}`

@@ -112,6 +112,8 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/reports/files/:id/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   // 执业质量评价: the commissioning bureau rates, the agency's team reads the submitted rating.
   '/engagements/:id/quality': { get: [DENIED, 404, 404, 404, 404,  404,   404,   DENIED, DENIED] },
+  // 专家履职评价: the agency's team reads, its admin or the lead rates; nobody else sees the engagement here.
+  '/engagements/:id/expert-ratings': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   // 整改: the bureau's reviewers, the agency's team and the evaluated unit's contact (its own items);
   // a random id is 404 for everyone. The unit's list and the bureau's rates are their own pages.
   '/engagements/:id/rectification': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },

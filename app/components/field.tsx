@@ -2,6 +2,8 @@ import type { ReactNode } from 'react'
 
 type FieldProps = {
   name: string
+  /** When one page holds several forms with the same fields, each needs its own ids. */
+  id?: string
   label: string
   error?: string
   hint?: ReactNode
@@ -9,8 +11,8 @@ type FieldProps = {
 }
 
 /** Label, control and the Chinese error message beside it. */
-export function Field({ name, label, error, hint, children }: FieldProps) {
-  const id = `f-${name}`
+export function Field({ name, id: ownId, label, error, hint, children }: FieldProps) {
+  const id = ownId ?? `f-${name}`
   const errorId = error ? `${id}-error` : undefined
   return (
     <div className={error ? 'field has-error' : 'field'}>

@@ -203,6 +203,8 @@ export default function EngagementDetail() {
           <h2>评审专家组</h2>
           <p>{panel.summary}</p>
           <Link to={`/engagements/${e.id}/panel`}>{panel.exists ? '查看专家组' : '组建专家组'}</Link>
+          {/* The agency's team rates (admin, lead) or reads the experts' ratings once scoring is closed. */}
+          {reports && panel.exists ? <> · <Link to={`/engagements/${e.id}/expert-ratings`}>专家履职评价</Link></> : null}
         </div>
       ) : null}
 

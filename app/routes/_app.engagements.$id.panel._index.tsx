@@ -12,6 +12,7 @@ import { can } from '~/domain/permissions'
 import { engagementResource } from '~/models/engagement.server'
 import { listActiveExperts } from '~/models/panel.server'
 import { engagementForViewer } from '~/services/engagement.server'
+import { judgesExpertsOn, markDeclineUnjustified, MAX_DECLINE_NOTE, unjustifiedDeclines } from '~/services/credit-automatic.server'
 import {
   addConflict,
   appointManually,
@@ -66,6 +67,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     events: page.events.map((e) => ({ ...e.event, expertName: e.expertName })),
     conflicts: page.conflicts,
     mayManage: page.mayManage,
+    // A decline the agency's admin or lead judges to be without proper reason enters the expert's credit file.
+    mayJudgeDeclines: judgesExpertsOn(actor, page.engagement),
+    unjustifiedDeclines: [...unjustifiedDeclines(db, page.engagement.id)],
     specialties: page.specialties.map((s) => ({ code: s.code, label: s.label })),
     experts: page.mayManage ? listActiveExperts(db) : [],
     fees: page.fees,
@@ -112,6 +116,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return createInviteLink(db, actor, e.id, fd, at)
       case 'report-names':
         return setReportNames(db, actor, e.id, fd, at)
+      case 'decline-unjustified':
+        return markDeclineUnjustified(db, actor, e.id, fd, at)
       default:
         return { ok: false as const, status: 400 as const, errors: { _form: '不支持此操作' } as Record<string, string> }
     }
@@ -350,6 +356,7 @@ export default function PanelPage() {
                       </>
                     ) : null}
                     {s.declineReason ? <p className="muted small">理由：{s.declineReason}</p> : null}
+                    {s.status === 'declined' ? <DeclineJudgement seatId={s.id} expertName={s.expertName} /> : null}
                   </td>
                   <td>{s.status === 'accepted' ? (s.certified ? '已签署' : '未签署') : ''}</td>
                   <td>
@@ -705,5 +712,33 @@ export default function PanelPage() {
         </div>
       ) : null}
     </section>
+  )
+}
+
+/** 认定无正当理由: once per decline, by the agency's admin or the lead, with a note; the expert may appeal. */
+function DeclineJudgement({ seatId, expertName }: { seatId: string; expertName: string }) {
+  const d = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const busy = useNavigation().state === 'submitting'
+  if (d.unjustifiedDeclines.includes(seatId)) return <p className="warning small">已认定为无正当理由谢绝，记入专家信用档案</p>
+  if (!d.mayJudgeDeclines) return null
+  const values: Record<string, string | string[] | undefined> = actionData?.intent === 'decline-unjustified' ? actionData.values : {}
+  const mine = values.seatId === seatId
+  const errors: Record<string, string | undefined> = mine ? (actionData?.errors ?? {}) : {}
+  const typed = mine && typeof values.note === 'string' ? values.note : ''
+  return (
+    <details className="small" open={mine}>
+      <summary>认定无正当理由</summary>
+      <Form method="post" className="stack">
+        <input type="hidden" name="intent" value="decline-unjustified" />
+        <input type="hidden" name="seatId" value={seatId} />
+        <FormError error={errors._form ?? errors.seatId} />
+        <textarea name="note" aria-label={`认定 ${expertName} 谢绝理由不成立的说明`} placeholder="认定说明（为何所述理由不成立）" maxLength={MAX_DECLINE_NOTE} defaultValue={typed} aria-invalid={Boolean(errors.note)} />
+        {errors.note ? <p className="field-error" role="alert">{errors.note}</p> : null}
+        <button type="submit" disabled={busy}>
+          认定并记入信用档案
+        </button>
+      </Form>
+    </details>
   )
 }

@@ -12,6 +12,7 @@ import {
   saveQualityRating,
   type RatingIntent,
 } from '~/services/quality.server'
+import { automaticEntryOf } from '~/services/credit-automatic.server'
 import { formatDateTime } from '~/utils/datetime'
 
 export const meta: MetaFunction = () => [{ title: '执业质量评价 · EvalDesk' }]
@@ -20,7 +21,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request)
   const page = qualityRatingPage(getDb(), actor, params.id ?? '')
   if (!page) throw notFound()
-  return page
+  // Where the submitted result went: 优秀 and 不合格 enter the agency's credit file.
+  const entry = page.rating?.status === 'submitted' ? automaticEntryOf(getDb(), 'auto_quality_rating', page.rating.id) : undefined
+  return { ...page, credit: page.rating ? { agencyId: page.rating.agencyId, entered: entry !== undefined } : null }
 }
 
 const INTENTS: Record<string, RatingIntent> = { draft: 'draft', submit: 'submit' }
@@ -77,7 +80,7 @@ export default function QualityRating() {
 }
 
 function RatingView() {
-  const { rating } = useLoaderData<typeof loader>()
+  const { rating, credit } = useLoaderData<typeof loader>()
   if (!rating) return null
   return (
     <div className="card" data-testid="quality-result">
@@ -109,6 +112,17 @@ function RatingView() {
       {rating.ratedAt ? (
         <p className="muted small">
           {rating.ratedByName} 于 {formatDateTime(rating.ratedAt)} 提交。
+        </p>
+      ) : null}
+      {credit && rating.status === 'submitted' ? (
+        <p className="small" data-testid="quality-credit">
+          {credit.entered ? (
+            <>
+              评价结果已记入评价机构信用档案：<Link to={`/credit/${credit.agencyId}`}>查看信用档案</Link>
+            </>
+          ) : (
+            '良好、合格不产生信用记录；优秀、不合格记入评价机构信用档案。'
+          )}
         </p>
       ) : null}
     </div>

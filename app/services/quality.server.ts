@@ -28,6 +28,7 @@ import { newId } from '../ids.server'
 import { appendAudit, auditActor } from '../models/audit.server'
 import { engagementResource } from '../models/engagement.server'
 import { formValues, type FieldErrors, type FormValues } from '../utils/form'
+import { recordQualityRatingEntry } from './credit-automatic.server'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { acceptedSubmission } from './review.server'
 import { inTransaction } from './transaction.server'
@@ -457,6 +458,8 @@ export function saveQualityRating(
       },
       at: now,
     })
+    // The final rating enters the agency's credit file in the same transaction (优秀/不合格 only).
+    if (status === 'submitted' && grade) recordQualityRatingEntry(tx, actor, e, { id, grade, total, veto: input.veto, vetoReason: input.vetoReason }, now)
     return { ok: true, value: { status, total, grade } }
   })
 }

@@ -25,6 +25,7 @@ import { engagementResource } from '../models/engagement.server'
 import { currentSheet, parseTree } from '../models/framework.server'
 import { expertByUserId, findPanel, findPanelById, findSeat, isConflicted, latestDeclaration, listSeats } from '../models/panel.server'
 import { choice, formValues, isoDate, parseForm, type FieldErrors, type FormValues } from '../utils/form'
+import { recordLateScoringEntry } from './credit-automatic.server'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { currentFactsHash, panelGateProblems } from './panel-readiness.server'
 import { indicatorDataFor } from './indicator-data.server'
@@ -421,6 +422,7 @@ export function submitScores(db: Db, actor: Actor, seatId: string, now: Date): R
     if (problems.length > 0) return { ok: false, status: 400, errors: Object.fromEntries([['_form', `还有 ${problems.length} 处需要完成，不能提交`], ...problems.map((p) => [`score.${p.code}`, p.message])]) }
     const late = state === 'soft_passed'
     tx.insert(scoreSubmissions).values({ id: newId(), roundId: ctx.round.id, seatId: ctx.seat.id, submittedAt: now.toISOString(), late }).run()
+    if (late) recordLateScoringEntry(tx, { engagementId: ctx.panel.engagementId, roundId: ctx.round.id, seatId: ctx.seat.id, expertId: ctx.expert.id, softDeadline: ctx.round.softDeadline }, now)
     appendAudit(tx, {
       actor: auditActor(actor),
       action: 'scoring.submit',
