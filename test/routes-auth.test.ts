@@ -121,6 +121,11 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/rectification/:id/files/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
   '/unit/rectification': { get: [403, 403,   403,  403,    403,   403,   403,   403,   200] },
   '/bureau/rectification': { get: [403, 403, 403,  403,    403,   200,   200,   403,   403] },
+  // 信用报告: whoever may read the file (a random id is no one's file); the list is every file the
+  // reader may see (an expert's own only), for all but the unit's contact, who has none.
+  '/credit/:id/report.pdf': { get: [404, 404,  404,  404,    404,   404,   404,   404,   404] },
+  '/credit/:id/report.docx': { get: [404, 404, 404,  404,    404,   404,   404,   404,   404] },
+  '/credit.xlsx': {    get: [200,   200,   200,  200,    200,   200,   200,   200,   403] },
   // 信用档案: agency staff, bureaus and the platform list the files they may read; an expert is sent to
   // their own file; the unit's contact has none. A random id is 404 for everyone (existence is not revealed).
   '/credit': {         get: [200,   200,   200,  200,    200,   200,   200,   302,   403] },
