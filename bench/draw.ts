@@ -28,6 +28,7 @@ function makePool(): PoolExpert[] {
   while (conflicted.size < Math.min(CONFLICTED, POOL)) conflicted.add(Math.floor(random() * POOL))
   return Array.from({ length: POOL }, (_, i) => {
     const roll = random()
+    const creditScore = random() < 0.5 ? null : 60 + Math.floor(random() * 41)
     return {
       // ULID-like ids: 26 characters, so sorting and hashing cost what they will in production.
       id: `01J${String((i * 7919) % 1_000_003).padStart(7, '0')}${'X'.repeat(16)}`,
@@ -35,7 +36,8 @@ function makePool(): PoolExpert[] {
       title: pick(TITLE_CODES),
       specialties: [...new Set([pick(codes), pick(codes)])],
       status: roll < 0.03 ? 'suspended' : roll < 0.05 ? 'retired' : 'active',
-      creditScore: random() < 0.5 ? null : 60 + Math.floor(random() * 41),
+      creditScore,
+      creditGrade: creditScore === null ? null : creditScore >= 90 ? 'A' : creditScore >= 80 ? 'B' : creditScore >= 61 ? 'C' : 'D',
       blacklistedUntil: random() < 0.01 ? '2027-12-31' : null,
       unavailable: random() < 0.05 ? [{ from: '2026-05-18', to: '2026-05-22' }] : [],
       drawsThisYear: Math.floor(random() * 4),
@@ -61,7 +63,7 @@ function main() {
       { specialtyCode: 'finance', count: 1 },
       { specialtyCode: 'education', count: 1 },
     ],
-    context: { reviewDate: REVIEW_DATE, creditThreshold: 60, maxDrawsPerYear: 3 },
+    context: { reviewDate: REVIEW_DATE, creditThreshold: 60, maxDrawsPerYear: 3, minCreditGrade: 'C', creditGradeOrder: ['A', 'B', 'C', 'D'] },
   }
   const seeds = Array.from({ length: RUNS + 3 }, (_, i) => bytesToHex(sha256(utf8ToBytes(`bench-${i}`))))
 

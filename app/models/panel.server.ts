@@ -23,6 +23,8 @@ import {
   panels,
   seats,
 } from '../../db/schema'
+import type { CreditStanding } from '../domain/credit/evaluate'
+import { poolCreditFields } from '../domain/credit/evaluate'
 import type { PoolExpert } from '../domain/experts/eligibility'
 import type { ExpertFacts } from '../domain/experts/recusal'
 import type { Title } from '../domain/experts/vocab'
@@ -178,12 +180,25 @@ export function listDrawEvents(db: Q, drawIds: string[]) {
 // ---- the pool as the draw sees it ------------------------------------------------------------
 
 /**
- * Every expert in the pool with what eligibility needs: specialties, unavailable dates, how often
- * they were seated this year (drawn or appointed, not counting reserves never called), and whether
- * an active conflict ties them to this engagement or one of its units.
+ * The credit columns of a pool member from their standing on the review date: whole points, the
+ * grade, and the last day of a blacklisting only when it covers the review date (one that ended
+ * before it does not keep the expert out, and is left out of the record).
  */
-export function poolSnapshot(db: Q, engagementId: string, year: number): PoolExpert[] {
+export function poolCredit(standing: CreditStanding): Pick<PoolExpert, 'creditScore' | 'blacklistedUntil' | 'creditGrade'> {
+  const { creditScore, blacklistedUntil } = poolCreditFields(standing)
+  return { creditScore, blacklistedUntil: standing.blacklisting?.active ? blacklistedUntil : null, creditGrade: standing.grade }
+}
+
+/**
+ * Every expert in the pool with what eligibility needs: specialties, unavailable dates, how often
+ * they were seated in the review date's year (drawn or appointed, not counting reserves never
+ * called), whether an active conflict ties them to this engagement or one of its units, and their
+ * credit on the review date under the commissioning bureau's policy (`standings`, by expert id).
+ */
+export function poolSnapshot(db: Q, engagementId: string, reviewDate: string, standings: (expertIds: string[]) => Map<string, CreditStanding>): PoolExpert[] {
+  const year = Number(reviewDate.slice(0, 4))
   const all = db.select().from(experts).orderBy(asc(experts.id)).all()
+  const credit = standings(all.map((e) => e.id))
   const specialtiesOf = groupBy(db.select().from(expertSpecialties).all(), (r) => r.expertId)
   const unavailableOf = groupBy(db.select().from(expertUnavailability).all(), (r) => r.expertId)
   const unitIds = db.select({ id: engagementUnits.evaluatedUnitId }).from(engagementUnits).where(eq(engagementUnits.engagementId, engagementId)).all().map((r) => r.id)
@@ -202,18 +217,20 @@ export function poolSnapshot(db: Q, engagementId: string, year: number): PoolExp
     .groupBy(seats.expertId)
     .all()
   const drawsOf = new Map(seated.map((r) => [r.expertId, r.n]))
-  return all.map((e) => ({
-    id: e.id,
-    name: e.name,
-    title: e.title,
-    specialties: (specialtiesOf.get(e.id) ?? []).map((s) => s.specialtyCode).sort(),
-    status: e.status,
-    creditScore: e.creditScore,
-    blacklistedUntil: e.blacklistedUntil,
-    unavailable: (unavailableOf.get(e.id) ?? []).map((u) => ({ from: u.fromDate, to: u.toDate })).sort((a, b) => a.from.localeCompare(b.from)),
-    drawsThisYear: drawsOf.get(e.id) ?? 0,
-    conflicted: conflictedIds.has(e.id),
-  }))
+  return all.map((e) => {
+    const standing = credit.get(e.id)
+    return {
+      id: e.id,
+      name: e.name,
+      title: e.title,
+      specialties: (specialtiesOf.get(e.id) ?? []).map((s) => s.specialtyCode).sort(),
+      status: e.status,
+      ...(standing ? poolCredit(standing) : { creditScore: null, blacklistedUntil: null, creditGrade: null }),
+      unavailable: (unavailableOf.get(e.id) ?? []).map((u) => ({ from: u.fromDate, to: u.toDate })).sort((a, b) => a.from.localeCompare(b.from)),
+      drawsThisYear: drawsOf.get(e.id) ?? 0,
+      conflicted: conflictedIds.has(e.id),
+    }
+  })
 }
 
 function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {

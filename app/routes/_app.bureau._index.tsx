@@ -7,17 +7,20 @@ import { requireBureauYear } from '~/auth/require-bureau.server'
 import { now } from '~/clock.server'
 import { BarChart } from '~/components/bar-chart'
 import { BureauYearBar } from '~/components/bureau-nav'
+import { CommissionFlagBadge } from '~/components/commission-flag'
 import { bureauDashboard } from '~/services/bureau-overview.server'
+import { flaggedCommissions } from '~/services/commission-flag.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.year ?? ''}年度概览 · EvalDesk` }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { bureauId, year, years } = await requireBureauYear(request)
-  return { year, years, dashboard: bureauDashboard(getDb(), bureauId, year, now()) }
+  const db = getDb()
+  return { year, years, dashboard: bureauDashboard(db, bureauId, year, now()), flagged: flaggedCommissions(db, bureauId, year) }
 }
 
 export default function BureauDashboard() {
-  const { year, years, dashboard: d } = useLoaderData<typeof loader>()
+  const { year, years, dashboard: d, flagged } = useLoaderData<typeof loader>()
   return (
     <section data-testid="bureau-dashboard">
       <h1>{year}年度概览</h1>
@@ -54,6 +57,38 @@ export default function BureauDashboard() {
           </div>
         )}
       </div>
+
+      {flagged.length > 0 ? (
+        <div className="card" data-testid="flagged-commissions">
+          <h2>委托时有信用提示的项目（{flagged.length}）</h2>
+          <p className="muted">委托时评价机构信用等级为最低等级或处于失信期；项目照常创建，请审慎委托。</p>
+          <table>
+            <thead>
+              <tr>
+                <th>评价项目</th>
+                <th>评价机构</th>
+                <th>信用提示</th>
+              </tr>
+            </thead>
+            <tbody>
+              {flagged.map((f) => (
+                <tr key={f.id}>
+                  <td>
+                    <Link to={`/engagements/${f.id}`}>{f.name}</Link>
+                  </td>
+                  <td>
+                    {f.agencyName} <CommissionFlagBadge flag={f.flag} />
+                  </td>
+                  <td>
+                    {f.flag.reasons.join('；')}
+                    <div className="muted small">{f.flag.basis}</div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
 
       <div className="detail-grid">
         <div className="card" data-testid="grades">

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRev
 import { getDb } from '../../db/client.server'
 import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
+import { CommissionFlagNotice } from '~/components/commission-flag'
 import { StageBar, StageTimeline } from '~/components/engagement-stages'
 import { formatDateTime } from '~/utils/datetime'
 import { Field, FormError } from '~/components/field'
@@ -14,6 +15,7 @@ import { engagementResource, listStageTransitions } from '~/models/engagement.se
 import { sheetSummary } from '~/services/sheet.server'
 import { panelSummary } from '~/services/panel.server'
 import { mayViewIndicatorData } from '~/services/indicator-data.server'
+import { commissionFlagView } from '~/services/commission-flag.server'
 import { rectificationSummary } from '~/services/rectification.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { reviewHistory } from '~/services/review.server'
@@ -59,6 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       members: e.members,
     },
     timeline: listStageTransitions(db, e.id),
+    // The agency's credit when commissioned: for the agency's team and the bureau, not the units.
+    creditFlag: actor.role === 'unit_contact' ? null : commissionFlagView(e.agencyId, e.commissionCreditFlagJson),
     canEdit: can(actor, 'engagement.edit', resource),
     sheet: can(actor, 'sheet.view', resource) ? sheetSummary(db, e.id) : null,
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
@@ -102,7 +106,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, canEdit, canMove, next, sheet, panel, indicatorData, reports, results, rectification, review, quality } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, creditFlag, canEdit, canMove, next, sheet, panel, indicatorData, reports, results, rectification, review, quality } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -121,6 +125,8 @@ export default function EngagementDetail() {
           </Link>
         ) : null}
       </div>
+
+      {creditFlag ? <CommissionFlagNotice flag={creditFlag} /> : null}
 
       <StageBar current={e.stage} history={timeline} />
 

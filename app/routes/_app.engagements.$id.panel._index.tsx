@@ -72,6 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     unjustifiedDeclines: [...unjustifiedDeclines(db, page.engagement.id)],
     specialties: page.specialties.map((s) => ({ code: s.code, label: s.label })),
     experts: page.mayManage ? listActiveExperts(db) : [],
+    creditMarks: page.creditMarks,
     fees: page.fees,
     scoring: scoringProgress(db, page.engagement.id),
   }
@@ -566,7 +567,7 @@ export default function PanelPage() {
                   <option value="">请选择</option>
                   {d.experts.map((x) => (
                     <option key={x.id} value={x.id}>
-                      {x.name}（{x.employer}）
+                      {x.name}（{x.employer}）{d.creditMarks[x.id] ? ` · ${d.creditMarks[x.id]}` : ''}
                     </option>
                   ))}
                 </select>

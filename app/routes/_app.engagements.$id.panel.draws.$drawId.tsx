@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
 import { notFound, requireUser } from '~/auth/require.server'
 import { DRAW_EVENT_LABELS } from '~/components/panel-labels'
-import { EXCLUSION_LABELS } from '~/domain/experts/eligibility'
+import { exclusionDetail } from '~/domain/experts/eligibility'
 import { drawPage } from '~/services/panel.server'
 import { formatDateTime } from '~/utils/datetime'
 
@@ -16,6 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { record, matches, differences } = page.replay
   const name = (id: string) => page.names.get(id) ?? id
   const label = (code: string | null) => (code ? (page.labels[code] ?? code) : '不限专业')
+  const member = new Map(record.pool.map((p) => [p.id, p]))
   return {
     engagement: { id: page.engagement.id, name: page.engagement.name },
     matches,
@@ -32,11 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         quotas: record.spec.quotas.map((q) => `${label(q.specialtyCode)} ${q.count} 人`),
         reviewDate: record.spec.context.reviewDate,
         creditThreshold: record.spec.context.creditThreshold,
+        minCreditGrade: record.spec.context.minCreditGrade ?? null,
         maxDrawsPerYear: record.spec.context.maxDrawsPerYear,
       },
       seats: record.seats.map((s) => ({ position: s.position, name: name(s.expertId), specialty: label(s.specialtyCode) })),
       reserves: record.reserves.map((s) => ({ position: s.position, name: name(s.expertId), specialty: label(s.specialtyCode) })),
-      excluded: record.excluded.map((x) => ({ name: name(x.expertId), reasons: x.reasons.map((r) => EXCLUSION_LABELS[r]).join('、') })),
+      excluded: record.excluded.map((x) => ({ name: name(x.expertId), reasons: x.reasons.map((r) => exclusionDetail(member.get(x.expertId) ?? { blacklistedUntil: null, creditScore: null }, r, record.spec.context)).join('、') })),
       warnings: record.warnings,
     },
     events: page.events.map((e) => ({ id: e.event.id, seq: e.event.seq, kind: e.event.kind, expertName: e.expertName, reason: e.event.reason, at: e.event.at })),
@@ -84,6 +86,7 @@ export default function DrawRecordPage() {
         <dd>
           {r.spec.size} 人，候补 {r.spec.reserveCount} 人；名额：{r.spec.quotas.length ? r.spec.quotas.join('、') : '不限专业'}；评审日期 {r.spec.reviewDate}；每年抽取上限 {r.spec.maxDrawsPerYear} 次
           {r.spec.creditThreshold === null ? '' : `；信用分门槛 ${r.spec.creditThreshold}`}
+          {r.spec.minCreditGrade === null ? '' : `；信用等级须为 ${r.spec.minCreditGrade} 级及以上（信用政策）`}
         </dd>
       </dl>
       <div className="detail-grid">

@@ -3,7 +3,9 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
 import { forbidden, requireRole } from '~/auth/require.server'
 import { now } from '~/clock.server'
+import { CommissionFlagBadge } from '~/components/commission-flag'
 import { SUBMISSION_STATUSES } from '~/domain/reports/review'
+import { commissionFlagsOf } from '~/services/commission-flag.server'
 import { INBOX_PAGE_SIZE, parseInboxStatus, reviewInbox } from '~/services/review.server'
 import { formatDateTime } from '~/utils/datetime'
 
@@ -14,9 +16,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = new URL(request.url).searchParams
   const status = parseInboxStatus(q.get('status'))
   const page = Math.max(1, Math.min(10_000, Number.parseInt(q.get('page') ?? '1', 10) || 1))
-  const inbox = reviewInbox(getDb(), actor, { status, page }, now())
+  const db = getDb()
+  const inbox = reviewInbox(db, actor, { status, page }, now())
   if (!inbox) throw forbidden()
-  return { ...inbox, status: status ?? null, page, pages: Math.max(1, Math.ceil(inbox.total / INBOX_PAGE_SIZE)) }
+  const flags = commissionFlagsOf(
+    db,
+    inbox.rows.map((r) => r.engagementId),
+  )
+  const rows = inbox.rows.map((r) => ({ ...r, creditFlag: flags.get(r.engagementId) ?? null }))
+  return { ...inbox, rows, status: status ?? null, page, pages: Math.max(1, Math.ceil(inbox.total / INBOX_PAGE_SIZE)) }
 }
 
 export default function ReviewInbox() {
@@ -71,7 +79,15 @@ export default function ReviewInbox() {
                       {r.typeLabel} · 第 {r.roundNo} 轮
                     </div>
                   </td>
-                  <td>{r.agencyName}</td>
+                  <td>
+                    {r.agencyName}
+                    {r.creditFlag ? (
+                      <>
+                        {' '}
+                        <CommissionFlagBadge flag={r.creditFlag} />
+                      </>
+                    ) : null}
+                  </td>
                   <td>{r.kindLabel}</td>
                   <td>{r.grade ?? <span className="muted">—</span>}</td>
                   <td>{formatDateTime(r.submittedAt)}</td>

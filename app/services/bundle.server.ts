@@ -30,6 +30,7 @@ import { findOrCreateEvaluatedUnit } from '../models/evaluated-unit.server'
 import { currentSheet, parseTree, serializeTree } from '../models/framework.server'
 import { findOrganizationByName, getOrganization } from '../models/organization.server'
 import { findPanel, insertDeclaration, insertPanel, insertSeat } from '../models/panel.server'
+import { commissionFlagAt, commissionFlagColumn } from './commission-flag.server'
 import { BUNDLE_FORMAT, expertIdentity, jsonPath, parseBundle, type Bundle, type BundleProblem, type BundleSeat } from './bundle-schema'
 import { findRound, recordConsolidation } from './scoring.server'
 import { inTransaction } from './transaction.server'
@@ -301,10 +302,12 @@ export function importBundle(db: Db, raw: unknown, opts: ImportOptions): ImportR
     const engagementId = newId()
     const e = b.engagement
     const units = e.units.map((u) => findOrCreateEvaluatedUnit(tx, { financeBureauId: r.financeBureauId, ...u }, now))
+    const creditFlag = commissionFlagAt(tx, r.agencyId, r.financeBureauId, now)
     tx.insert(engagements)
       .values({
         id: engagementId,
         agencyId: r.agencyId,
+        commissionCreditFlagJson: commissionFlagColumn(creditFlag),
         financeBureauId: r.financeBureauId,
         name: e.name,
         year: e.year,
@@ -437,6 +440,7 @@ export function importBundle(db: Db, raw: unknown, opts: ImportOptions): ImportR
         createdUnitIds: units.filter((u) => u.created).map((u) => u.row.id),
         createdExpertIds: createdExperts,
         ...summary,
+        ...(creditFlag ? { commissionCreditFlag: creditFlag } : {}),
       },
       at: now,
     })

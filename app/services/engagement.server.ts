@@ -24,6 +24,7 @@ import {
 } from '../models/engagement.server'
 import { findOrCreateEvaluatedUnit } from '../models/evaluated-unit.server'
 import { choice, formValues, integer, isoDate, parseForm, text, versionField, type FieldErrors, type FormValues } from '../utils/form'
+import { commissionFlagAt, commissionFlagColumn } from './commission-flag.server'
 import { panelGateProblems } from './panel-readiness.server'
 import { hasIssuedReport } from './submission-gate.server'
 import { inTransaction } from './transaction.server'
@@ -202,10 +203,13 @@ export function createEngagement(db: Db, actor: Actor, input: EngagementInput, a
     const errors = referenceErrors(tx, agencyId, input)
     if (Object.keys(errors).length > 0) return { ok: false, status: 400, errors }
     const unitIds = resolveUnits(tx, actor, input.financeBureauId, input.units, at)
+    // Flagged, never refused: the bureau commissions with the agency's credit in view.
+    const creditFlag = commissionFlagAt(tx, agencyId, input.financeBureauId, at)
     const row = insertEngagement(
       tx,
       {
         agencyId,
+        commissionCreditFlagJson: commissionFlagColumn(creditFlag),
         financeBureauId: input.financeBureauId,
         name: input.name,
         year: input.year,
@@ -228,7 +232,7 @@ export function createEngagement(db: Db, actor: Actor, input: EngagementInput, a
       action: 'engagement.create',
       entity: 'engagement',
       entityId: row.id,
-      after: { ...auditView(input), agencyId, stage: row.stage },
+      after: { ...auditView(input), agencyId, stage: row.stage, ...(creditFlag ? { commissionCreditFlag: creditFlag } : {}) },
       at,
     })
     return { ok: true, value: { id: row.id } }

@@ -5,9 +5,10 @@ import crypto from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
-import { panels, specialties } from '../../db/schema'
+import { engagements, panels, specialties } from '../../db/schema'
+import { eligibleForDraw, type DrawEligibility } from '../domain/credit/evaluate'
 import { DECLARATION_TEXT, DECLARATION_VERSION, declarationTextHash, needsRecertification } from '../domain/experts/declaration'
-import { DRAW_ALGORITHM, randomSeedHex, replayDraw, runDraw, vacancySpec, type DrawRecord, type DrawSpec, type Quota } from '../domain/experts/draw'
+import { DRAW_ALGORITHM, randomSeedHex, replayDraw, runDraw, vacancySpec, type DrawSpec, type Quota, type StoredDrawRecord } from '../domain/experts/draw'
 import { DEFAULT_DAY_RATES_FEN, seatFeeFen } from '../domain/experts/fees'
 import { PANEL_DEFAULTS, nextReserveFor, replyOverdue, validateManualReason } from '../domain/experts/panel'
 import { detectConflicts } from '../domain/experts/recusal'
@@ -38,6 +39,7 @@ import {
   insertPanel,
   insertSeat,
   isConflicted,
+  listActiveExperts,
   listConflicts,
   listDrawEvents,
   listDraws,
@@ -54,6 +56,7 @@ import {
   type SeatView,
 } from '../models/panel.server'
 import { choice, formValues, integer, isoDate, parseForm, text, versionField, type FieldErrors, type FormValues } from '../utils/form'
+import { policyInForce, standingsOf } from './credit.server'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { currentFactsHash, readiness } from './panel-readiness.server'
 import { inTransaction } from './transaction.server'
@@ -101,13 +104,14 @@ export function panelPage(db: Db, actor: Actor, engagementId: string) {
     seats: state.seats.map((s) => ({ ...s, certified: state.certified.get(s.id) ?? false })),
     ready: state.ready,
     problems: state.problems,
-    draws: drawRows.map((d) => ({ id: d.id, createdAt: d.createdAt, seedHex: d.seedHex, poolHash: d.poolHash, kind: (JSON.parse(d.recordJson) as DrawRecord).spec.size === 1 ? 'vacancy' : 'panel' })),
+    draws: drawRows.map((d) => ({ id: d.id, createdAt: d.createdAt, seedHex: d.seedHex, poolHash: d.poolHash, kind: (JSON.parse(d.recordJson) as StoredDrawRecord).spec.size === 1 ? 'vacancy' : 'panel' })),
     events: listDrawEvents(
       db,
       drawRows.map((d) => d.id),
     ),
     conflicts: listConflicts(db, engagement.id),
     mayManage: can(actor, 'panel.manage', engagementResource(engagement)),
+    creditMarks: state.panel && can(actor, 'panel.manage', engagementResource(engagement)) ? creditMarks(db, state.panel, engagement.financeBureauId) : {},
     specialties: db.select().from(specialties).all().filter((s) => s.active),
     fees,
   }
@@ -301,13 +305,57 @@ export function removeConflict(db: Db, actor: Actor, engagementId: string, fd: F
 
 // ---- the draw -----------------------------------------------------------------------------------
 
-function specOf(panel: PanelRow): DrawSpec {
+/** The draw's conditions; the grade rule comes from the commissioning bureau's credit policy in force. */
+function specOf(tx: Tx, panel: PanelRow, bureauId: string): DrawSpec {
+  const { policy } = policyInForce(tx, bureauId)
   return {
     size: panel.size,
     reserveCount: panel.reserveCount,
     quotas: JSON.parse(panel.quotasJson) as Quota[],
-    context: { reviewDate: panel.reviewDate, creditThreshold: panel.creditThreshold, maxDrawsPerYear: panel.maxDrawsPerYear },
+    context: {
+      reviewDate: panel.reviewDate,
+      creditThreshold: panel.creditThreshold,
+      maxDrawsPerYear: panel.maxDrawsPerYear,
+      minCreditGrade: policy.drawMinGrade,
+      // Bands are stored best first (validatePolicy holds them to it).
+      creditGradeOrder: policy.bands.map((b) => b.grade),
+    },
   }
+}
+
+/** The pool on the panel's review date, each expert's credit under the bureau's policy. */
+function poolFor(tx: Tx, engagementId: string, panel: PanelRow, bureauId: string) {
+  return poolSnapshot(tx, engagementId, panel.reviewDate, (ids) => standingsOf(tx, 'expert', ids, bureauId, panel.reviewDate))
+}
+
+function bureauOfEngagement(tx: Tx, engagementId: string): string {
+  return tx.select({ bureauId: engagements.financeBureauId }).from(engagements).where(eq(engagements.id, engagementId)).get()!.bureauId
+}
+
+/**
+ * Whether each expert's credit lets them be invited to the panel: on its review date, under the
+ * commissioning bureau's policy (blacklisting, the policy's lowest grade) and the panel's score
+ * threshold — the rules the draw applies.
+ */
+function creditVerdicts(db: Db | Tx, expertIds: string[], panel: PanelRow, bureauId: string): Map<string, DrawEligibility> {
+  const { policy } = policyInForce(db, bureauId)
+  const threshold = { minGrade: policy.drawMinGrade ?? undefined, minScore: panel.creditThreshold === null ? undefined : panel.creditThreshold * 100 }
+  const standings = standingsOf(db, 'expert', expertIds, bureauId, panel.reviewDate)
+  return new Map([...standings].map(([id, standing]) => [id, eligibleForDraw(standing, threshold)]))
+}
+
+/** Why the expert's credit keeps them from being invited (「该专家列入失信名单（…），不能邀请」); null when nothing does. */
+function creditBar(tx: Tx, expertId: string, panel: PanelRow, bureauId: string): string | null {
+  const verdict = creditVerdicts(tx, [expertId], panel, bureauId).get(expertId)!
+  return verdict.ok ? null : `该专家${verdict.reason}，不能邀请`
+}
+
+/** 失信 / 低信用 beside the experts the panel page offers for appointment, by expert id. */
+function creditMarks(db: Db, panel: PanelRow, bureauId: string): Record<string, string> {
+  const marks: Record<string, string> = {}
+  const ids = listActiveExperts(db).map((x) => x.id)
+  for (const [id, verdict] of creditVerdicts(db, ids, panel, bureauId)) if (!verdict.ok) marks[id] = verdict.code === 'blacklisted' ? '失信' : '低信用'
+  return marks
 }
 
 function inviteSeat(panel: PanelRow, now: Date) {
@@ -330,9 +378,9 @@ export function drawPanel(db: Db, actor: Actor, engagementId: string, fd: FormDa
     if (panel.version !== version.data) return CONFLICT
     if (listDraws(tx, panel.id).length > 0) return { ok: false, status: 409, errors: { _form: '本项目已抽取专家；席位空缺时用候补递补或补抽' } }
     recordDetectedConflicts(tx, actor, e.value, panel.lookbackYears, now)
-    const pool = poolSnapshot(tx, e.value.id, Number(panel.reviewDate.slice(0, 4)))
+    const pool = poolFor(tx, e.value.id, panel, e.value.financeBureauId)
     const seedHex = randomSeedHex(seedBytes)
-    const drawn = runDraw(seedHex, specOf(panel), pool, specialtyLabels(tx))
+    const drawn = runDraw(seedHex, specOf(tx, panel, e.value.financeBureauId), pool, specialtyLabels(tx))
     if (!drawn.ok) return { ok: false, status: 400, errors: { _form: drawn.message } }
     const record = drawn.record
     const drawId = newId()
@@ -374,8 +422,8 @@ export function drawVacancy(db: Db, actor: Actor, engagementId: string, fd: Form
     const filled = seats.filter((s) => s.status === 'invited' || s.status === 'accepted').length
     if (filled >= panel.size) return { ok: false, status: 409, errors: { _form: '专家组已满，无需补抽' } }
     const asked = new Set(seats.map((s) => s.expertId))
-    const pool = poolSnapshot(tx, e.value.id, Number(panel.reviewDate.slice(0, 4))).filter((p) => !asked.has(p.id))
-    const spec = vacancySpec(vacated.specialtyCode, specOf(panel).context)
+    const pool = poolFor(tx, e.value.id, panel, e.value.financeBureauId).filter((p) => !asked.has(p.id))
+    const spec = vacancySpec(vacated.specialtyCode, specOf(tx, panel, e.value.financeBureauId).context)
     const seedHex = randomSeedHex(seedBytes)
     const drawn = runDraw(seedHex, spec, pool, specialtyLabels(tx))
     if (!drawn.ok) return { ok: false, status: 400, errors: { _form: drawn.message } }
@@ -393,10 +441,10 @@ export function drawVacancy(db: Db, actor: Actor, engagementId: string, fd: Form
 }
 
 /** 复核抽取: recompute a recorded draw and say whether it matches. Read-only. */
-export function replayRecordedDraw(db: Db | Tx, drawId: string): { found: false } | { found: true; record: DrawRecord; matches: boolean; differences: string[]; panelId: string } {
+export function replayRecordedDraw(db: Db | Tx, drawId: string): { found: false } | { found: true; record: StoredDrawRecord; matches: boolean; differences: string[]; panelId: string } {
   const row = isId(drawId) ? findDraw(db, drawId) : undefined
   if (!row) return { found: false }
-  const record = JSON.parse(row.recordJson) as DrawRecord
+  const record = JSON.parse(row.recordJson) as StoredDrawRecord
   // The columns are written from the record; a record edited behind them must not pass.
   const columnDifferences = [
     ...(record.seedHex !== row.seedHex ? ['记录中的种子与抽取表不一致'] : []),
@@ -419,7 +467,11 @@ export function drawPage(db: Db, actor: Actor, engagementId: string, drawId: str
 
 // ---- after the draw: replies, reserves, manual appointments, leader ------------------------------
 
-/** Promotes the next fitting reserve into a vacated seat, or logs the vacancy for the lead. */
+/**
+ * Promotes the next fitting reserve into a vacated seat, or logs the vacancy for the lead. A reserve
+ * whose credit now bars them (blacklisted or graded down since the draw) is passed over with the
+ * reason logged, and stays waiting in case an appeal clears them.
+ */
 function fillVacancy(tx: Tx, actor: Actor | null, panel: PanelRow, vacated: SeatView, now: Date): string | null {
   const seats = listSeats(tx, panel.id)
   const specialtiesOf = specialtiesByExpert(
@@ -427,10 +479,21 @@ function fillVacancy(tx: Tx, actor: Actor | null, panel: PanelRow, vacated: Seat
     seats.map((s) => s.expertId),
   )
   const states = seats.map((s) => ({ id: s.id, expertId: s.expertId, kind: s.kind, specialtyCode: s.specialtyCode, position: s.position, status: s.status, certified: false }))
-  const next = nextReserveFor({ ...states.find((s) => s.id === vacated.id)!, specialtyCode: vacated.specialtyCode }, states, specialtiesOf)
   const drawId = vacated.drawId ?? listDraws(tx, panel.id)[0]?.id
+  const bureauId = bureauOfEngagement(tx, panel.engagementId)
+  const vacatedState = { ...states.find((s) => s.id === vacated.id)!, specialtyCode: vacated.specialtyCode }
+  const passedOver = new Set<string>()
+  let next = nextReserveFor(vacatedState, states, specialtiesOf)
+  while (next) {
+    const bar = creditBar(tx, next.expertId, panel, bureauId)
+    if (!bar) break
+    if (drawId) appendDrawEvent(tx, { id: newId(), drawId, kind: 'reserve_skipped', expertId: next.expertId, reason: `递补第 ${vacated.position} 席时跳过：${bar}`, actorUserId: actor?.userId ?? null, at: now.toISOString() })
+    passedOver.add(next.id)
+    next = nextReserveFor(vacatedState, states.filter((s) => !passedOver.has(s.id)), specialtiesOf)
+  }
   if (!next) {
-    if (drawId) appendDrawEvent(tx, { id: newId(), drawId, kind: 'vacancy', expertId: vacated.expertId, reason: '没有符合该席位专业要求的候补专家，需补抽或指定', actorUserId: actor?.userId ?? null, at: now.toISOString() })
+    const wanted = passedOver.size > 0 ? '专业和信用要求' : '专业要求'
+    if (drawId) appendDrawEvent(tx, { id: newId(), drawId, kind: 'vacancy', expertId: vacated.expertId, reason: `没有符合该席位${wanted}的候补专家，需补抽或指定`, actorUserId: actor?.userId ?? null, at: now.toISOString() })
     return null
   }
   const reserve = seats.find((s) => s.id === next.id)!
@@ -536,6 +599,8 @@ export function appointManually(db: Db, actor: Actor, engagementId: string, fd: 
     if (!expert) return { ok: false, status: 400, errors: { expertId: '请选择专家' }, values: formValues(fd) }
     if (expert.status !== 'active') return { ok: false, status: 400, errors: { expertId: '该专家不在库（暂停或出库），不能指定' }, values: formValues(fd) }
     if (isConflicted(tx, expert.id, e.value.id)) return { ok: false, status: 400, errors: { expertId: '该专家与本项目存在回避情形，不能指定' }, values: formValues(fd) }
+    const bar = creditBar(tx, expert.id, panel, e.value.financeBureauId)
+    if (bar) return { ok: false, status: 400, errors: { expertId: bar }, values: formValues(fd) }
     const seats = listSeats(tx, panel.id)
     if (seats.filter((s) => s.status === 'invited' || s.status === 'accepted').length >= panel.size) return { ok: false, status: 409, errors: { _form: '专家组已满，无需指定' }, values: formValues(fd) }
     if (seats.some((s) => s.expertId === expert.id && s.status !== 'declined' && s.status !== 'expired' && s.status !== 'withdrawn'))

@@ -6,6 +6,7 @@ import { poolMember } from './test-pool'
 
 const SPECIALTIES = ['finance', 'education', 'law', 'it'] as const
 const REVIEW_DATE = '2026-05-20'
+const GRADES = ['A', 'B', 'C', 'D']
 
 const seedHex = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(randomSeedHex)
 
@@ -23,6 +24,7 @@ const expertArb: fc.Arbitrary<Omit<PoolExpert, 'id' | 'name'>> = fc.record({
   status: fc.constantFrom('active', 'active', 'active', 'active', 'active', 'active', 'suspended', 'retired'),
   creditScore: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null, freq: 2 }),
   blacklistedUntil: rarely(dateNear, null),
+  creditGrade: fc.option(fc.constantFrom(...GRADES), { nil: null, freq: 2 }),
   unavailable: rarely(
     fc.tuple(dateNear, dateNear).map(([a, b]) => [a <= b ? { from: a, to: b } : { from: b, to: a }]),
     [],
@@ -48,8 +50,9 @@ const specArb: fc.Arbitrary<DrawSpec> = fc
     counts: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 4, maxLength: 4 }),
     creditThreshold: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
     maxDrawsPerYear: fc.integer({ min: 2, max: 6 }),
+    minCreditGrade: fc.option(fc.constantFrom('B', 'C', 'D'), { nil: null }),
   })
-  .map(({ size, reserveCount, quotaSpecialties, counts, creditThreshold, maxDrawsPerYear }) => {
+  .map(({ size, reserveCount, quotaSpecialties, counts, creditThreshold, maxDrawsPerYear, minCreditGrade }) => {
     let room = size
     const quotas = []
     for (const [i, specialtyCode] of quotaSpecialties.entries()) {
@@ -62,7 +65,7 @@ const specArb: fc.Arbitrary<DrawSpec> = fc
       size,
       reserveCount,
       quotas,
-      context: { reviewDate: REVIEW_DATE, creditThreshold, maxDrawsPerYear },
+      context: { reviewDate: REVIEW_DATE, creditThreshold, maxDrawsPerYear, minCreditGrade, creditGradeOrder: GRADES },
     }
   })
 
@@ -128,6 +131,55 @@ describe('runDraw properties', () => {
     // The generators must reach every outcome often enough for the property to mean something.
     expect(succeeded).toBeGreaterThan(1000)
     expect(withReserveShortage).toBeGreaterThan(200)
+  })
+
+  it('never draws a blacklisted, below-threshold or below-grade expert, as a seat or a reserve', () => {
+    // Credit offenders who are otherwise the best candidates (active, every specialty, never drawn),
+    // added to every pool, so that only the credit rules can keep them out.
+    const lastDay = fc.constantFrom(REVIEW_DATE, '2026-05-21', '2027-05-19', '2029-05-19')
+    const withOffenders = fc
+      .tuple(seedHex, specArb, poolArb(60), fc.integer({ min: 1, max: 3 }), lastDay)
+      .map(([seed, spec, pool, n, until]) => {
+        const { creditThreshold, minCreditGrade } = spec.context
+        const below = minCreditGrade === null ? undefined : GRADES[GRADES.indexOf(minCreditGrade) + 1]
+        const offenders: PoolExpert[] = []
+        for (let k = 0; k < n; k++) {
+          const as = (tag: string, o: Partial<PoolExpert>) =>
+            offenders.push(poolMember(`Y${tag}${k}`, [...SPECIALTIES], { creditScore: 100, creditGrade: 'A', ...o }))
+          as('B', { blacklistedUntil: until, creditGrade: k === 0 ? 'A' : 'D' })
+          if (creditThreshold !== null && creditThreshold > 0) as('S', { creditScore: creditThreshold - 1 })
+          if (below !== undefined) as('G', { creditGrade: below })
+        }
+        return { seed, spec, pool: [...offenders, ...pool], offenders }
+      })
+    let succeeded = 0
+    fc.assert(
+      fc.property(withOffenders, ({ seed, spec, pool, offenders }) => {
+        const result = runDraw(seed, spec, pool)
+        if (!result.ok) return
+        succeeded += 1
+        const { reviewDate, creditThreshold, minCreditGrade, creditGradeOrder } = spec.context
+        const byId = new Map(pool.map((e) => [e.id, e]))
+        for (const id of ids(result.record)) {
+          const e = byId.get(id)!
+          expect(e.blacklistedUntil === null || e.blacklistedUntil < reviewDate).toBe(true)
+          if (creditThreshold !== null && e.creditScore !== null)
+            expect(e.creditScore).toBeGreaterThanOrEqual(creditThreshold)
+          if (minCreditGrade !== null && e.creditGrade !== null)
+            expect(creditGradeOrder.indexOf(e.creditGrade)).toBeLessThanOrEqual(creditGradeOrder.indexOf(minCreditGrade))
+        }
+        const excluded = new Map(result.record.excluded.map((x) => [x.expertId, x.reasons]))
+        for (const o of offenders) {
+          const reasons = excluded.get(o.id)
+          expect(reasons).toBeDefined()
+          if (o.id.startsWith('YB')) expect(reasons).toContain('blacklisted')
+          if (o.id.startsWith('YS')) expect(reasons).toEqual(['low_credit'])
+          if (o.id.startsWith('YG')) expect(reasons).toEqual(['low_grade'])
+        }
+      }),
+      { numRuns: 2000 },
+    )
+    expect(succeeded).toBeGreaterThan(600)
   })
 
   it('draws successfully whenever every quota and the open seats have enough candidates outright', () => {
@@ -200,7 +252,7 @@ describe('runDraw properties', () => {
       size: 5,
       reserveCount: 2,
       quotas: [{ specialtyCode: 'finance', count: 1 }],
-      context: { reviewDate: REVIEW_DATE, creditThreshold: null, maxDrawsPerYear: 3 },
+      context: { reviewDate: REVIEW_DATE, creditThreshold: null, maxDrawsPerYear: 3, minCreditGrade: null, creditGradeOrder: [] },
     }
     fc.assert(
       fc.property(seedHex, fc.integer({ min: 0, max: 255 }), (seed, bit) => {

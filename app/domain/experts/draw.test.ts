@@ -13,12 +13,14 @@ import {
   vacancySpec,
   type DrawRecord,
   type DrawSpec,
+  type StoredDrawRecord,
 } from './draw'
+import legacyRecord from './draw-record-legacy.fixture.json'
 import type { PoolExpert } from './eligibility'
 import { poolMember as member } from './test-pool'
 
 const SEED = 'a1'.repeat(32)
-const context = { reviewDate: '2026-05-20', creditThreshold: 60, maxDrawsPerYear: 3 }
+const context = { reviewDate: '2026-05-20', creditThreshold: 60, maxDrawsPerYear: 3, minCreditGrade: null, creditGradeOrder: [] }
 
 // Given out of id order on purpose: the record must not depend on the order the caller read rows in.
 const pool: PoolExpert[] = [
@@ -220,6 +222,17 @@ describe('validateDrawSpec', () => {
     ])
     expect(validateDrawSpec({ ...spec, context: { ...context, creditThreshold: null } })).toEqual([])
   })
+
+  it('wants the lowest grade among the policy grades', () => {
+    const graded = { ...context, creditGradeOrder: ['A', 'B', 'C', 'D'] }
+    expect(validateDrawSpec({ ...spec, context: { ...graded, minCreditGrade: 'C' } })).toEqual([])
+    expect(validateDrawSpec({ ...spec, context: { ...graded, minCreditGrade: 'E' } })).toEqual([
+      '专家抽取的最低信用等级「E」不在信用政策的等级中',
+    ])
+    expect(validateDrawSpec({ ...spec, context: { ...context, minCreditGrade: 'C' } })).toEqual([
+      '专家抽取的最低信用等级「C」不在信用政策的等级中',
+    ])
+  })
 })
 
 describe('runDraw', () => {
@@ -381,6 +394,66 @@ describe('runDraw', () => {
     expect(pool).toEqual(copy)
   })
 })
+
+describe('the credit grade rule', () => {
+  const graded: DrawSpec = {
+    ...spec,
+    context: { ...context, minCreditGrade: 'C', creditGradeOrder: ['A', 'B', 'C', 'D'] },
+  }
+  const gradedPool = pool.map((e) =>
+    e.id === 'E04' ? { ...e, creditGrade: 'D' } : e.id === 'E09' ? { ...e, creditGrade: 'C' } : e,
+  )
+
+  it('excludes an expert below the required grade, with the reason, and keeps the grades in the record', () => {
+    const record = drawn(SEED, graded, gradedPool)
+    expect(record.excluded).toContainEqual({ expertId: 'E04', reasons: ['low_grade'] })
+    expect(record.excluded.map((x) => x.expertId)).not.toContain('E09')
+    expect(ids(record)).not.toContain('E04')
+    expect(record.pool.find((e) => e.id === 'E04')!.creditGrade).toBe('D')
+    expect(record.spec.context).toEqual(graded.context)
+    expect(replayDraw(JSON.parse(JSON.stringify(record)) as StoredDrawRecord).matches).toBe(true)
+  })
+
+  it('finds a grade edited after the draw', () => {
+    const record = drawn(SEED, graded, gradedPool)
+    const lifted = record.pool.map((e) => (e.id === 'E04' ? { ...e, creditGrade: 'A' } : e))
+    expect(replayDraw({ ...record, pool: lifted }).differences).toContain('专家库快照与记录的摘要不一致')
+    const r = replayDraw({ ...record, pool: lifted, poolHash: poolHash(lifted) })
+    expect(r.differences).toContain('排除名单与重算结果不一致')
+  })
+})
+
+describe('a stored record from before credit grades', () => {
+  const stored = legacyRecord as StoredDrawRecord
+
+  it('has neither grades in its pool nor a grade rule in its context', () => {
+    expect(stored.pool.some((e) => 'creditGrade' in e)).toBe(false)
+    expect('minCreditGrade' in stored.spec.context).toBe(false)
+    expect(stored.excluded).toContainEqual({ expertId: '01HV0000000000000000000003', reasons: ['blacklisted', 'low_credit'] })
+  })
+
+  it('still replays exactly, its pool hash unchanged', () => {
+    expect(poolHash(stored.pool)).toBe(stored.poolHash)
+    expect(replayDraw(stored)).toEqual({ matches: true, differences: [] })
+  })
+
+  it('does not pass with a grade slipped into its pool', () => {
+    const edited = stored.pool.map((e, i) => (i === 0 ? { ...e, creditGrade: null } : e))
+    expect(replayDraw({ ...stored, pool: edited }).differences).toEqual(['专家库快照与记录的摘要不一致'])
+    const demoted = stored.pool.map((e) => (e.id === stored.seats[0]!.expertId ? { ...e, creditGrade: 'D' } : e))
+    const withRule = {
+      ...stored,
+      pool: demoted,
+      poolHash: poolHash(demoted),
+      spec: { ...stored.spec, context: { ...stored.spec.context, minCreditGrade: 'C', creditGradeOrder: ['A', 'B', 'C', 'D'] } },
+    }
+    expect(replayDraw(withRule).matches).toBe(false)
+  })
+})
+
+function ids(record: DrawRecord): string[] {
+  return [...record.seats, ...record.reserves].map((s) => s.expertId)
+}
 
 describe('replayDraw', () => {
   const record = drawn()

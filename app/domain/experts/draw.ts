@@ -27,6 +27,16 @@ export const MAX_RESERVES = 10
 export type Quota = { specialtyCode: string; count: number }
 export type DrawSpec = { size: number; reserveCount: number; quotas: Quota[]; context: EligibilityContext }
 
+/**
+ * A draw as stored. Records written before credit grades (issue 8) have no creditGrade in the pool
+ * and no grade rule in the context; they replay with a null grade and no rule, and their pool
+ * keeps no creditGrade key, so its hash is the one they were written with.
+ */
+export type StoredPoolExpert = Omit<PoolExpert, 'creditGrade'> & { creditGrade?: string | null }
+export type StoredContext = Omit<EligibilityContext, 'minCreditGrade' | 'creditGradeOrder'> &
+  Partial<Pick<EligibilityContext, 'minCreditGrade' | 'creditGradeOrder'>>
+export type StoredDrawSpec = Omit<DrawSpec, 'context'> & { context: StoredContext }
+
 /** position 1..n within seats, and separately 1..m within reserves (the order reserves are called). */
 export type DrawnSeat = { expertId: string; specialtyCode: string | null; position: number }
 
@@ -44,6 +54,8 @@ export type DrawRecord = {
   /** e.g. "候补专家不足：需要 2 人，仅抽取 1 人". */
   warnings: string[]
 }
+
+export type StoredDrawRecord = Omit<DrawRecord, 'spec' | 'pool'> & { spec: StoredDrawSpec; pool: StoredPoolExpert[] }
 
 /** code → label of the specialties, for messages; defaults to the seed list. */
 export type SpecialtyLabels = Record<string, string>
@@ -70,12 +82,13 @@ function byId(a: { id: string }, b: { id: string }): number {
 /**
  * An expert as the record keeps it: exactly the PoolExpert fields, keys in sorted order, so plain
  * JSON.stringify gives the canonical JSON (several times faster than a generic stable stringify,
- * which matters at 10,000 experts).
+ * which matters at 10,000 experts). A stored expert without creditGrade stays without it.
  */
-function snapshot(e: PoolExpert): PoolExpert {
+function snapshot(e: StoredPoolExpert): StoredPoolExpert {
   return {
     blacklistedUntil: e.blacklistedUntil,
     conflicted: e.conflicted,
+    ...(e.creditGrade === undefined ? {} : { creditGrade: e.creditGrade }),
     creditScore: e.creditScore,
     drawsThisYear: e.drawsThisYear,
     id: e.id,
@@ -87,25 +100,32 @@ function snapshot(e: PoolExpert): PoolExpert {
   }
 }
 
-function copySpec(spec: DrawSpec): DrawSpec {
+/** The context with a stored record's missing grade rule read as none. */
+function fullContext(context: StoredContext): EligibilityContext {
+  return {
+    reviewDate: context.reviewDate,
+    creditThreshold: context.creditThreshold,
+    maxDrawsPerYear: context.maxDrawsPerYear,
+    minCreditGrade: context.minCreditGrade ?? null,
+    creditGradeOrder: [...(context.creditGradeOrder ?? [])],
+  }
+}
+
+function copySpec(spec: StoredDrawSpec): DrawSpec {
   return {
     size: spec.size,
     reserveCount: spec.reserveCount,
     quotas: spec.quotas.map((q) => ({ specialtyCode: q.specialtyCode, count: q.count })),
-    context: {
-      reviewDate: spec.context.reviewDate,
-      creditThreshold: spec.context.creditThreshold,
-      maxDrawsPerYear: spec.context.maxDrawsPerYear,
-    },
+    context: fullContext(spec.context),
   }
 }
 
-function hashSnapshot(sorted: PoolExpert[]): string {
+function hashSnapshot(sorted: StoredPoolExpert[]): string {
   return bytesToHex(sha256(utf8ToBytes(JSON.stringify(sorted))))
 }
 
 /** SHA-256 hex of the canonical JSON (keys sorted) of the pool sorted by id. */
-export function poolHash(pool: PoolExpert[]): string {
+export function poolHash(pool: StoredPoolExpert[]): string {
   return hashSnapshot(pool.map(snapshot).sort(byId))
 }
 
@@ -117,12 +137,12 @@ export function vacancySpec(specialtyCode: string | null, context: EligibilityCo
   return { size: 1, reserveCount: 0, quotas: specialtyCode ? [{ specialtyCode, count: 1 }] : [], context }
 }
 
-function isVacancySpec(spec: DrawSpec): boolean {
+function isVacancySpec(spec: Pick<DrawSpec, 'size' | 'reserveCount'>): boolean {
   return spec.size === 1 && spec.reserveCount === 0
 }
 
 /** Problems with a panel's composition, in Chinese; empty when the draw may run. */
-export function validateDrawSpec(spec: DrawSpec, labels: SpecialtyLabels = {}): string[] {
+export function validateDrawSpec(spec: StoredDrawSpec, labels: SpecialtyLabels = {}): string[] {
   const problems: string[] = []
   if (
     !isVacancySpec(spec) &&
@@ -159,6 +179,9 @@ export function validateDrawSpec(spec: DrawSpec, labels: SpecialtyLabels = {}): 
   const threshold = spec.context.creditThreshold
   if (threshold !== null && (!Number.isInteger(threshold) || threshold < 0))
     problems.push('信用分门槛须为不小于 0 的整数')
+  const { minCreditGrade, creditGradeOrder } = fullContext(spec.context)
+  if (minCreditGrade !== null && !creditGradeOrder.includes(minCreditGrade))
+    problems.push(`专家抽取的最低信用等级「${minCreditGrade}」不在信用政策的等级中`)
   return problems
 }
 
@@ -223,6 +246,18 @@ export function runDraw(
   pool: PoolExpert[],
   labels: SpecialtyLabels = {},
 ): DrawResult {
+  // Complete inputs make complete snapshots: every expert keeps its creditGrade.
+  return drawFrom(seedHex, spec, pool, labels) as DrawResult
+}
+
+type StoredDrawResult = { ok: true; record: StoredDrawRecord } | { ok: false; message: string }
+
+function drawFrom(
+  seedHex: string,
+  spec: StoredDrawSpec,
+  pool: StoredPoolExpert[],
+  labels: SpecialtyLabels,
+): StoredDrawResult {
   if (!SEED_HEX.test(seedHex)) return { ok: false, message: '抽取种子须为 64 位十六进制数' }
   const problems = validateDrawSpec(spec, labels)
   if (problems.length > 0) return { ok: false, message: problems.join('；') }
@@ -232,7 +267,10 @@ export function runDraw(
       return { ok: false, message: `专家库快照中有重复的专家（${sorted[i]!.id}）` }
   }
 
-  const { eligible, excluded } = splitEligible(sorted, spec.context)
+  const { eligible, excluded } = splitEligible(
+    sorted.map((e) => ({ ...e, creditGrade: e.creditGrade ?? null })),
+    fullContext(spec.context),
+  )
   const stream = new SeededStream(hexToBytes(seedHex))
   const taken = new Set<string>()
   const remaining = (specialtyCode: string | null) =>
@@ -338,14 +376,14 @@ function compareSeats(label: string, recorded: DrawnSeat[], recomputed: DrawnSea
  * Recomputes the draw from the record's seed, spec and pool and compares every recorded output,
  * including the pool hash; `differences` (Chinese) say where a tampered or corrupt record departs.
  */
-export function replayDraw(record: DrawRecord): { matches: boolean; differences: string[] } {
+export function replayDraw(record: StoredDrawRecord): { matches: boolean; differences: string[] } {
   if (record.algorithm !== DRAW_ALGORITHM) {
     return {
       matches: false,
       differences: [`抽取算法「${String(record.algorithm)}」无法重算，本系统使用 ${DRAW_ALGORITHM}`],
     }
   }
-  const replay = runDraw(record.seedHex, record.spec, record.pool)
+  const replay = drawFrom(record.seedHex, record.spec, record.pool, {})
   if (!replay.ok) {
     const hashProblem = poolHash(record.pool) === record.poolHash ? [] : [POOL_HASH_MISMATCH]
     return { matches: false, differences: [...hashProblem, `按记录重算失败：${replay.message}`] }

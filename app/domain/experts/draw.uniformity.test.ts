@@ -43,7 +43,7 @@ function countQuotaPicks(
   return financeIds.map((id) => counts.get(id)!)
 }
 
-const context = { reviewDate: '2026-05-20', creditThreshold: null, maxDrawsPerYear: 3 }
+const context = { reviewDate: '2026-05-20', creditThreshold: null, maxDrawsPerYear: 3, minCreditGrade: null, creditGradeOrder: [] }
 
 describe('draw uniformity', () => {
   it('the chi-square statistic is computed as defined and flags a steered count', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { poolMember } from './test-pool'
 import {
   EXCLUSION_LABELS,
+  exclusionDetail,
   exclusionReasons,
   isIsoDate,
   splitEligible,
@@ -11,7 +12,13 @@ import {
 
 const member = (id: string, overrides: Partial<PoolExpert> = {}) => poolMember(id, ['finance'], overrides)
 
-const ctx: EligibilityContext = { reviewDate: '2026-05-20', creditThreshold: 60, maxDrawsPerYear: 3 }
+const ctx: EligibilityContext = {
+  reviewDate: '2026-05-20',
+  creditThreshold: 60,
+  maxDrawsPerYear: 3,
+  minCreditGrade: 'C',
+  creditGradeOrder: ['A', 'B', 'C', 'D'],
+}
 
 describe('exclusionReasons', () => {
   it('admits an active expert with nothing against them', () => {
@@ -35,6 +42,19 @@ describe('exclusionReasons', () => {
     expect(exclusionReasons(member('A', { creditScore: 60 }), ctx)).toEqual([])
     expect(exclusionReasons(member('A', { creditScore: null }), { ...ctx, creditThreshold: 100 })).toEqual([])
     expect(exclusionReasons(member('A', { creditScore: 0 }), { ...ctx, creditThreshold: null })).toEqual([])
+  })
+
+  it('excludes grades below the required one; a missing grade is neutral, an unknown one is below', () => {
+    expect(exclusionReasons(member('A', { creditGrade: 'A' }), ctx)).toEqual([])
+    expect(exclusionReasons(member('A', { creditGrade: 'C' }), ctx)).toEqual([])
+    expect(exclusionReasons(member('A', { creditGrade: 'D' }), ctx)).toEqual(['low_grade'])
+    expect(exclusionReasons(member('A', { creditGrade: 'E' }), ctx)).toEqual(['low_grade'])
+    expect(exclusionReasons(member('A', { creditGrade: null }), ctx)).toEqual([])
+    expect(exclusionReasons(member('A', { creditGrade: 'D' }), { ...ctx, minCreditGrade: null })).toEqual([])
+    expect(exclusionReasons(member('A', { creditGrade: 'D' }), { ...ctx, minCreditGrade: 'D' })).toEqual([])
+    expect(exclusionReasons(member('A', { creditGrade: 'B' }), { ...ctx, minCreditGrade: 'A' })).toEqual([
+      'low_grade',
+    ])
   })
 
   it('excludes experts unavailable on the review date, both ends inclusive', () => {
@@ -66,6 +86,7 @@ describe('exclusionReasons', () => {
       status: 'suspended',
       blacklistedUntil: '2030-01-01',
       creditScore: 10,
+      creditGrade: 'D',
       unavailable: [{ from: '2026-05-20', to: '2026-05-20' }],
       drawsThisYear: 3,
     })
@@ -74,6 +95,7 @@ describe('exclusionReasons', () => {
       'suspended',
       'blacklisted',
       'low_credit',
+      'low_grade',
       'unavailable',
       'over_quota',
     ])
@@ -82,10 +104,21 @@ describe('exclusionReasons', () => {
 
   it('labels every reason in Chinese, each differently', () => {
     const labels = Object.values(EXCLUSION_LABELS)
-    expect(labels).toHaveLength(7)
-    expect(new Set(labels).size).toBe(7)
+    expect(labels).toHaveLength(8)
+    expect(new Set(labels).size).toBe(8)
     expect(EXCLUSION_LABELS.blacklisted).toBe('失信名单')
+    expect(EXCLUSION_LABELS.low_grade).toBe('信用等级低于要求')
     expect(EXCLUSION_LABELS.over_quota).toBe('本年度抽取次数已满')
+  })
+})
+
+describe('exclusionDetail', () => {
+  it('gives the credit reasons their facts, and the others their label', () => {
+    const e = member('A', { blacklistedUntil: '2027-02-28', creditScore: 55, creditGrade: 'D', conflicted: true })
+    expect(exclusionDetail(e, 'blacklisted', ctx)).toBe('失信名单（至 2027-02-28）')
+    expect(exclusionDetail(e, 'low_credit', ctx)).toBe('信用分低于门槛（55 分，门槛 60 分）')
+    expect(exclusionDetail(e, 'low_grade', ctx)).toBe('信用等级低于要求（D 级，要求 C 级及以上）')
+    expect(exclusionDetail(e, 'conflict', ctx)).toBe('回避')
   })
 })
 

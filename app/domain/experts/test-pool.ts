@@ -14,6 +14,7 @@ export function poolMember(
     status: 'active',
     creditScore: null,
     blacklistedUntil: null,
+    creditGrade: null,
     unavailable: [],
     drawsThisYear: 0,
     conflicted: false,
