@@ -1158,3 +1158,51 @@ export const expertRatings = sqliteTable(
   },
   (t) => [uniqueIndex('expert_ratings_uq').on(t.engagementId, t.expertId)],
 )
+
+// 绩效运行监控 (issue 9 item 5): one sheet per monitoring engagement with the budget execution
+// figures (null until entered), the warning thresholds in hundredths of a percentage point, and the
+// report's suggestions; its rows are the target indicators, replaced as a whole on each save.
+export const monitoringSheets = sqliteTable('monitoring_sheets', {
+  engagementId: text('engagement_id')
+    .primaryKey()
+    .references(() => engagements.id),
+  budgetFen: integer('budget_fen'),
+  spentFen: integer('spent_fen'),
+  asOf: text('as_of'), // YYYY-MM-DD
+  basis: text('basis', { enum: ['month', 'day'] })
+    .notNull()
+    .default('month'),
+  budgetYellow: integer('budget_yellow').notNull().default(1000),
+  budgetRed: integer('budget_red').notNull().default(2000),
+  indicatorYellow: integer('indicator_yellow').notNull().default(1000),
+  indicatorRed: integer('indicator_red').notNull().default(2000),
+  suggestions: text('suggestions').notNull().default(''),
+  updatedBy: text('updated_by')
+    .notNull()
+    .references(() => users.id),
+  updatedAt: text('updated_at').notNull(),
+  version: integer('version').notNull().default(1),
+})
+
+export const monitoringIndicators = sqliteTable(
+  'monitoring_indicators',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => monitoringSheets.engagementId),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    unit: text('unit').notNull().default(''),
+    direction: text('direction', { enum: ['positive', 'negative'] }).notNull(),
+    measure: text('measure', { enum: ['quantitative', 'qualitative'] }).notNull(),
+    annualTarget: text('annual_target').notNull(),
+    ytdActual: text('ytd_actual').notNull(),
+    expectedFullYear: text('expected_full_year').notNull(),
+    cause: text('cause', { enum: ['funding', 'institutional', 'staffing', 'facilities', 'other'] }),
+    causeNote: text('cause_note').notNull().default(''),
+    likelihood: text('likelihood', { enum: ['certain', 'possible', 'impossible'] }).notNull(),
+    remark: text('remark').notNull().default(''),
+  },
+  (t) => [uniqueIndex('monitoring_indicators_position_uq').on(t.engagementId, t.position)],
+)

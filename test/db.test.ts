@@ -38,6 +38,8 @@ const EXPECTED_TABLES = [
   'frameworks',
   'indicator_data',
   'login_failures',
+  'monitoring_indicators',
+  'monitoring_sheets',
   'organizations',
   'panel_opinions',
   'panels',
