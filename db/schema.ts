@@ -1206,3 +1206,121 @@ export const monitoringIndicators = sqliteTable(
   },
   (t) => [uniqueIndex('monitoring_indicators_position_uq').on(t.engagementId, t.position)],
 )
+
+// ---- Satisfaction surveys (issue 9 item 3) ------------------------------------------------------
+
+// 满意度调查: a questionnaire (app/domain/fieldwork/survey.ts Questionnaire as JSON) per engagement,
+// the population it samples (for the margin's finite population correction) and the 满意度 leaf of
+// the sheet its rate feeds. The questionnaire is fixed once responses are imported (status
+// 'collected'): the stored answers refer to its question ids and levels.
+export const surveys = sqliteTable(
+  'surveys',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    title: text('title').notNull(),
+    questionnaireJson: text('questionnaire_json').notNull(),
+    population: integer('population'),
+    indicatorCode: text('indicator_code'),
+    status: text('status', { enum: ['draft', 'collected'] }).notNull().default('draft'),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('surveys_engagement_idx').on(t.engagementId, t.createdAt)],
+)
+
+// One uploaded response file: kept from upload (status 'uploaded') through the mapping and preview
+// steps; the import parses it again and stores every response at once (status 'imported'), or
+// nothing. 'discarded' is an upload the user dropped; its file stays with the engagement's papers.
+export const surveyImports = sqliteTable(
+  'survey_imports',
+  {
+    id: text('id').primaryKey(),
+    surveyId: text('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => storedFiles.id),
+    status: text('status', { enum: ['uploaded', 'imported', 'discarded'] }).notNull().default('uploaded'),
+    // ColumnMapping as JSON, the last one the user saved or imported with.
+    mappingJson: text('mapping_json'),
+    rowCount: integer('row_count'),
+    // SurveyResponse[] as JSON, set by the import.
+    responsesJson: text('responses_json'),
+    uploadedBy: text('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: text('uploaded_at').notNull(),
+    importedBy: text('imported_by').references(() => users.id),
+    importedAt: text('imported_at'),
+  },
+  (t) => [index('survey_imports_survey_idx').on(t.surveyId, t.uploadedAt), uniqueIndex('survey_imports_file_uq').on(t.fileId)],
+)
+
+// ---- Working papers (issue 9) -------------------------------------------------------------------
+
+// 工作底稿: a paper of an engagement, optionally against an indicator code of its sheet. Its files
+// are versions (working_paper_versions); a paper is never removed, only marked deleted after the
+// engagement's retention date, by the agency's admin (deleted_at/by/reason, audited).
+export const workingPapers = sqliteTable(
+  'working_papers',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    indicatorCode: text('indicator_code'),
+    title: text('title').notNull(),
+    note: text('note').notNull().default(''),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    deletedAt: text('deleted_at'),
+    deletedBy: text('deleted_by').references(() => users.id),
+    deleteReason: text('delete_reason'),
+  },
+  (t) => [index('working_papers_engagement_idx').on(t.engagementId, t.indicatorCode)],
+)
+
+// Each upload of a paper is a new version with its stored file; a version is never replaced.
+export const workingPaperVersions = sqliteTable(
+  'working_paper_versions',
+  {
+    id: text('id').primaryKey(),
+    paperId: text('paper_id')
+      .notNull()
+      .references(() => workingPapers.id),
+    versionNo: integer('version_no').notNull(),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => storedFiles.id),
+    comment: text('comment').notNull().default(''),
+    uploadedBy: text('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: text('uploaded_at').notNull(),
+  },
+  (t) => [uniqueIndex('working_paper_versions_no_uq').on(t.paperId, t.versionNo), uniqueIndex('working_paper_versions_file_uq').on(t.fileId)],
+)
+
+// An engagement's retention date when the lead or the agency's admin set one; without a row the
+// date is 10 years after the engagement reached 归档 (none before that).
+export const engagementRetention = sqliteTable('engagement_retention', {
+  engagementId: text('engagement_id')
+    .primaryKey()
+    .references(() => engagements.id),
+  retainUntil: text('retain_until').notNull(), // YYYY-MM-DD, the last day papers are kept
+  setBy: text('set_by')
+    .notNull()
+    .references(() => users.id),
+  setAt: text('set_at').notNull(),
+  version: integer('version').notNull().default(1),
+})

@@ -23,6 +23,7 @@ const EXPECTED_TABLES = [
   'draw_events',
   'draws',
   'engagement_members',
+  'engagement_retention',
   'engagement_units',
   'engagements',
   'evaluated_units',
@@ -63,7 +64,11 @@ const EXPECTED_TABLES = [
   'specialties',
   'stage_transitions',
   'stored_files',
+  'survey_imports',
+  'surveys',
   'users',
+  'working_paper_versions',
+  'working_papers',
 ]
 
 let temp: TempDb | undefined
@@ -126,6 +131,9 @@ describe('database', () => {
       'sheet_versions_frozen_no_update',
       'stored_files_no_delete',
       'stored_files_no_update',
+      'working_paper_versions_no_delete',
+      'working_paper_versions_no_update',
+      'working_papers_no_delete',
     ])
   })
 
