@@ -1324,3 +1324,117 @@ export const engagementRetention = sqliteTable('engagement_retention', {
   setAt: text('set_at').notNull(),
   version: integer('version').notNull().default(1),
 })
+
+// ---- Document requests and the feedback round (issue 9) ----------------------------------------
+
+// 资料清单: one document the agency asks an evaluated unit of the engagement for, by a due date.
+// 待提交 → 已提交 (the unit uploaded) → 已确认, or 需补充 (with the agency's comment) → 已提交 again.
+export const documentRequests = sqliteTable(
+  'document_requests',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    evaluatedUnitId: text('evaluated_unit_id')
+      .notNull()
+      .references(() => evaluatedUnits.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    dueDate: text('due_date').notNull(), // YYYY-MM-DD, the last day
+    status: text('status', { enum: ['pending', 'submitted', 'more_needed', 'confirmed'] }).notNull(),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('document_requests_engagement_idx').on(t.engagementId, t.dueDate), index('document_requests_unit_idx').on(t.evaluatedUnitId, t.status)],
+)
+
+// A request's history, append-only: created, edited, each upload, each 确认 / 需补充 with its comment.
+export const documentRequestEvents = sqliteTable(
+  'document_request_events',
+  {
+    id: text('id').primaryKey(),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => documentRequests.id),
+    kind: text('kind', { enum: ['created', 'edited', 'uploaded', 'confirmed', 'more_needed'] }).notNull(),
+    note: text('note').notNull().default(''),
+    actorUserId: text('actor_user_id')
+      .notNull()
+      .references(() => users.id),
+    at: text('at').notNull(),
+  },
+  (t) => [index('document_request_events_request_idx').on(t.requestId, t.at)],
+)
+
+// The files uploaded against a request, numbered per request; a new upload never replaces an old one.
+export const documentRequestFiles = sqliteTable(
+  'document_request_files',
+  {
+    id: text('id').primaryKey(),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => documentRequests.id),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => documentRequestEvents.id),
+    versionNo: integer('version_no').notNull(),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => storedFiles.id),
+  },
+  (t) => [uniqueIndex('document_request_files_no_uq').on(t.requestId, t.versionNo), uniqueIndex('document_request_files_file_uq').on(t.fileId)],
+)
+
+// 征求意见: a report version sent to the engagement's evaluated units, answered by a deadline.
+export const feedbackRounds = sqliteTable(
+  'feedback_rounds',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .references(() => engagements.id),
+    reportVersionId: text('report_version_id')
+      .notNull()
+      .references(() => reportVersions.id),
+    deadline: text('deadline').notNull(), // YYYY-MM-DD, the last day answers are taken
+    sentBy: text('sent_by')
+      .notNull()
+      .references(() => users.id),
+    sentAt: text('sent_at').notNull(),
+  },
+  (t) => [index('feedback_rounds_engagement_idx').on(t.engagementId, t.sentAt)],
+)
+
+// One point the unit raised on the draft (anchored to a section or an indicator) and the agency's
+// decision on it (采纳 / 部分采纳 / 不采纳 with an explanation), which goes into the report's annex.
+export const feedbackPoints = sqliteTable(
+  'feedback_points',
+  {
+    id: text('id').primaryKey(),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => feedbackRounds.id),
+    evaluatedUnitId: text('evaluated_unit_id')
+      .notNull()
+      .references(() => evaluatedUnits.id),
+    anchorKind: text('anchor_kind', { enum: ['section', 'indicator'] }).notNull(),
+    anchor: text('anchor').notNull(),
+    anchorLabel: text('anchor_label').notNull(),
+    comment: text('comment').notNull(),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    adoption: text('adoption', { enum: ['adopted', 'partly', 'not_adopted'] }),
+    response: text('response').notNull().default(''),
+    decidedBy: text('decided_by').references(() => users.id),
+    decidedAt: text('decided_at'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('feedback_points_round_idx').on(t.roundId, t.createdAt)],
+)
