@@ -66,7 +66,21 @@ const ALL_ACTIONS: Action[] = [
   'rectification.view',
   'rectification.manage',
   'rectification.report',
+  'survey.view',
+  'survey.manage',
+  'requests.view',
+  'requests.manage',
+  'requests.upload',
+  'feedback.view',
+  'feedback.manage',
+  'feedback.answer',
   'results.manage',
+  'papers.view',
+  'papers.upload',
+  'papers.retention',
+  'papers.delete',
+  'monitoring.view',
+  'monitoring.edit',
   'bureau.overview',
 ]
 
@@ -120,7 +134,21 @@ const OWN: Record<Action, { resource: (a: Actor) => Resource; roles: Role[] }> =
   'rectification.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer', 'unit_contact'] },
   'rectification.manage': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer'] },
   'rectification.report': { resource: () => engagement(), roles: ['unit_contact'] },
+  'survey.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'survey.manage': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'requests.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'unit_contact'] },
+  'requests.manage': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'requests.upload': { resource: () => engagement(), roles: ['unit_contact'] },
+  'feedback.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'unit_contact'] },
+  'feedback.manage': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'feedback.answer': { resource: () => engagement(), roles: ['unit_contact'] },
   'results.manage': { resource: () => engagement(), roles: ['finance_reviewer'] },
+  'monitoring.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator', 'finance_reviewer'] },
+  'monitoring.edit': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'papers.view': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'papers.upload': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'papers.retention': { resource: () => engagement(), roles: ['agency_admin', 'evaluator'] },
+  'papers.delete': { resource: () => engagement(), roles: ['agency_admin'] },
   'bureau.overview': { resource: (a) => ({ type: 'organization', id: a.organizationId ?? BUREAU_X, kind: 'finance_bureau' }), roles: ['finance_reviewer'] },
 }
 
@@ -212,6 +240,41 @@ describe('can: tenant mismatches', () => {
     expect(can(actor('unit_contact'), 'rectification.manage', engagement())).toBe(false)
     expect(can(actor('evaluator', { userId: 'member' }), 'report.submit', engagement({ leadUserId: 'lead', memberIds: ['member'] }))).toBe(false)
     expect(can(otherBureau, 'bureau.overview', { type: 'organization', id: BUREAU_X, kind: 'finance_bureau' })).toBe(false)
+  })
+
+  it('monitoring is kept by the team while open and read by the commissioning bureau only', () => {
+    const e = engagement({ leadUserId: 'lead', memberIds: [] })
+    expect(can(actor('evaluator', { userId: 'someone-else' }), 'monitoring.view', e)).toBe(false)
+    expect(can(actor('finance_reviewer', { organizationId: BUREAU_Y }), 'monitoring.view', e)).toBe(false)
+    expect(can(actor('finance_reviewer'), 'monitoring.edit', e)).toBe(false)
+    expect(can(actor('unit_contact'), 'monitoring.view', e)).toBe(false)
+    expect(can(actor('agency_admin'), 'monitoring.edit', engagement({ stage: 'archived' }))).toBe(false)
+    expect(can(actor('agency_admin'), 'monitoring.view', engagement({ stage: 'archived' }))).toBe(true)
+  })
+
+  it('working papers: the team reads and uploads while open, the lead or admin sets retention, only the admin deletes', () => {
+    const e = engagement({ leadUserId: 'lead', memberIds: ['member'] })
+    const member = actor('evaluator', { userId: 'member' })
+    expect(can(member, 'papers.upload', e)).toBe(true)
+    expect(can(member, 'papers.retention', e)).toBe(false)
+    expect(can(actor('evaluator', { userId: 'lead' }), 'papers.retention', e)).toBe(true)
+    expect(can(actor('evaluator', { userId: 'someone-else' }), 'papers.view', e)).toBe(false)
+    expect(can(actor('evaluator', { userId: 'lead' }), 'papers.delete', e)).toBe(false)
+    expect(can(actor('agency_admin', { organizationId: AGENCY_B }), 'papers.delete', e)).toBe(false)
+    expect(can(actor('agency_admin'), 'papers.upload', engagement({ stage: 'archived' }))).toBe(false)
+    expect(can(actor('agency_admin'), 'papers.view', engagement({ stage: 'archived' }))).toBe(true)
+    for (const role of ['finance_reviewer', 'unit_contact', 'expert'] as const) expect(can(actor(role), 'papers.view', e), role).toBe(false)
+  })
+
+  it('document requests and the feedback round: the team and the unit only, nobody once the engagement is closed', () => {
+    const e = engagement({ leadUserId: 'lead', memberIds: [] })
+    expect(can(actor('evaluator', { userId: 'someone-else' }), 'requests.view', e)).toBe(false)
+    expect(can(actor('finance_reviewer'), 'feedback.view', e)).toBe(false)
+    expect(can(actor('unit_contact', { evaluatedUnitId: 'another-unit' }), 'requests.upload', e)).toBe(false)
+    expect(can(actor('unit_contact', { evaluatedUnitId: 'another-unit' }), 'feedback.view', e)).toBe(false)
+    expect(can(actor('agency_admin'), 'requests.manage', engagement({ stage: 'archived' }))).toBe(false)
+    expect(can(actor('unit_contact'), 'feedback.answer', engagement({ stage: 'archived' }))).toBe(false)
+    expect(can(actor('unit_contact'), 'requests.view', engagement({ stage: 'archived' }))).toBe(true)
   })
 
   it('an evaluator of the agency sees every engagement but works only on those they lead or staff', () => {

@@ -66,7 +66,21 @@ export type Action =
   | 'rectification.view'
   | 'rectification.manage'
   | 'rectification.report'
+  | 'survey.view'
+  | 'survey.manage'
+  | 'requests.view'
+  | 'requests.manage'
+  | 'requests.upload'
+  | 'feedback.view'
+  | 'feedback.manage'
+  | 'feedback.answer'
   | 'results.manage'
+  | 'papers.view'
+  | 'papers.upload'
+  | 'papers.retention'
+  | 'papers.delete'
+  | 'monitoring.view'
+  | 'monitoring.edit'
   | 'bureau.overview'
 
 /** Fails closed: an unexpected resource shape or a thrown error answers false. */
@@ -152,6 +166,37 @@ function decide(actor: Actor, action: Action, r: Resource): boolean {
       return r.type === 'engagement' && (isBureauReviewerOf(actor, r) || canWorkOnEngagement(actor, r))
     case 'rectification.report':
       return r.type === 'engagement' && isUnitContactOf(actor, r)
+    case 'survey.view':
+      // Questionnaires and raw answers are the agency's working material, like its drafts.
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r)
+    case 'survey.manage':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'requests.view':
+    case 'feedback.view':
+      // 资料清单 and 征求意见 are between the agency's team and the evaluated unit.
+      return r.type === 'engagement' && (canWorkOnEngagement(actor, r) || isUnitContactOf(actor, r))
+    case 'requests.manage':
+    case 'feedback.manage':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'requests.upload':
+    case 'feedback.answer':
+      return r.type === 'engagement' && isUnitContactOf(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'monitoring.view':
+      // 双监控: the team keeps the monitoring table; the commissioning bureau reads it.
+      return r.type === 'engagement' && (canWorkOnEngagement(actor, r) || isBureauReviewerOf(actor, r))
+    case 'monitoring.edit':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'papers.view':
+      // 工作底稿 are the agency's working files; experts reach theirs through their scoring seat.
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r)
+    case 'papers.upload':
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && isStage(r.stage) && !isClosedStage(r.stage)
+    case 'papers.retention':
+      // The retention date binds the agency: its admin or the engagement's lead sets it.
+      return r.type === 'engagement' && canWorkOnEngagement(actor, r) && (actor.role === 'agency_admin' || r.leadUserId === actor.userId)
+    case 'papers.delete':
+      // Only the agency's admin deletes, and only after the retention date (checked by the service).
+      return r.type === 'engagement' && actor.role === 'agency_admin' && actor.organizationId === r.agencyId
     case 'bureau.overview':
       // A bureau's yearly dashboard, results summary and disclosure list.
       return r.type === 'organization' && r.kind === 'finance_bureau' && actor.role === 'finance_reviewer' && actor.organizationId === r.id
