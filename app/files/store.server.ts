@@ -12,7 +12,7 @@ import { storedFiles } from '../../db/schema'
 import { newId } from '../ids.server'
 import { MAX_STORED_FILE_BYTES } from './limits'
 
-export type StoredKind = 'pdf' | 'docx' | 'xlsx' | 'jpg' | 'png'
+export type StoredKind = 'pdf' | 'docx' | 'xlsx' | 'jpg' | 'png' | 'csv'
 
 /** The one content type each kind is served with, whatever the client claimed on upload. */
 export const STORED_TYPES: Record<StoredKind, { mime: string; ext: string; label: string }> = {
@@ -21,6 +21,8 @@ export const STORED_TYPES: Record<StoredKind, { mime: string; ext: string; label
   xlsx: { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx', label: 'Excel' },
   jpg: { mime: 'image/jpeg', ext: 'jpg', label: 'JPG 图片' },
   png: { mime: 'image/png', ext: 'png', label: 'PNG 图片' },
+  // Never sniffed: only prepareCsvFile stores one, for the imports that take a survey tool's export.
+  csv: { mime: 'text/csv', ext: 'csv', label: 'CSV' },
 }
 
 export const ALLOWED_TYPES_TEXT = 'PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG'
@@ -129,6 +131,22 @@ export async function prepareFile(db: Db, upload: { bytes: Buffer; filename: str
   if (upload.bytes.length > maxBytes) return { ok: false, status: 413, message: `文件不能超过 ${Math.floor(maxBytes / 1024 / 1024)} MB` }
   const kind = await sniffKind(upload.bytes)
   if (!kind) return { ok: false, status: 415, message: `只能上传 ${ALLOWED_TYPES_TEXT} 文件（按文件内容识别，与扩展名无关）` }
+  return { ok: true, file: writePrepared(db, upload, kind) }
+}
+
+/**
+ * A CSV export (text: UTF-8 or GB18030, no NUL or other binary control bytes), for imports that
+ * take one besides .xlsx. Stored like any other file; never accepted where documents are uploaded.
+ */
+export function prepareCsvFile(db: Db, upload: { bytes: Buffer; filename: string }, maxBytes: number = MAX_STORED_FILE_BYTES): { ok: true; file: PreparedFile } | Refusal {
+  if (upload.bytes.length === 0) return { ok: false, status: 400, message: '文件是空的，请重新选择' }
+  if (upload.bytes.length > maxBytes) return { ok: false, status: 413, message: `文件不能超过 ${Math.floor(maxBytes / 1024 / 1024)} MB` }
+  if (upload.bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f))
+    return { ok: false, status: 415, message: '文件不是文本格式的 CSV（按文件内容识别，与扩展名无关）' }
+  return { ok: true, file: writePrepared(db, upload, 'csv') }
+}
+
+function writePrepared(db: Db, upload: { bytes: Buffer; filename: string }, kind: StoredKind): PreparedFile {
   const root = filesRoot(db)
   const storageName = crypto.randomBytes(16).toString('hex')
   const full = storagePath(root, storageName)
@@ -136,16 +154,13 @@ export async function prepareFile(db: Db, upload: { bytes: Buffer; filename: str
   // 'wx': an existing file is never overwritten, whatever happens to the random name.
   fs.writeFileSync(full, upload.bytes, { flag: 'wx', mode: 0o600 })
   return {
-    ok: true,
-    file: {
-      id: newId(),
-      sha256: crypto.createHash('sha256').update(upload.bytes).digest('hex'),
-      size: upload.bytes.length,
-      mime: STORED_TYPES[kind].mime,
-      originalName: cleanOriginalName(upload.filename, kind),
-      storageName,
-      root,
-    },
+    id: newId(),
+    sha256: crypto.createHash('sha256').update(upload.bytes).digest('hex'),
+    size: upload.bytes.length,
+    mime: STORED_TYPES[kind].mime,
+    originalName: cleanOriginalName(upload.filename, kind),
+    storageName,
+    root,
   }
 }
 
