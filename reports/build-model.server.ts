@@ -12,6 +12,7 @@ import type { Consolidation } from '../app/domain/scoring/aggregate'
 import type { GradeBand } from '../app/domain/scoring/grade'
 import { expertPseudonym } from '../app/domain/scoring/pseudonyms'
 import { listMembers, listUnits } from '../app/models/engagement.server'
+import { feedbackLog } from '../app/models/feedback.server'
 import { currentSheet, parseTree } from '../app/models/framework.server'
 import { findPanel, listSeats, specialtiesByExpert, type SeatView } from '../app/models/panel.server'
 import type { ServiceResult } from '../app/services/engagement.server'
@@ -212,7 +213,7 @@ export function buildReportModel(db: Db, engagementId: string, type: ReportType,
         narrative: EMPTY_NARRATIVE,
         drafted: [],
         evidence: [],
-        feedback: null,
+        feedback: feedbackLog(tx, engagementId, type),
       }
       const draft = draftNarrative(base)
       const written = options.narrative ?? {}

@@ -38,6 +38,8 @@ function actorFor(pattern: string): string | null {
   if (pattern === '/bureau/credit-policy') return 'binjiang.finance'
   // The bureau issues entries on the agency's credit file (and would decide its appeals).
   if (pattern === '/credit/:subjectId') return 'binjiang.finance'
+  // 资料清单 uploads and 征求意见 answers are the evaluated unit's contact's.
+  if (pattern.startsWith('/unit/')) return 'unit.edu'
   // Everything else, 专家履职评价 and 认定无正当理由谢绝 on the panel page included, is the agency admin's.
   return 'mingjian.admin'
 }
@@ -108,7 +110,7 @@ function changeDigest(): string {
 beforeAll(async () => {
   server = await startServer()
   db = openDatabase(server.dbFile, { readonly: true })
-  for (const username of ['admin', 'mingjian.admin', 'binjiang.finance']) clients.set(username, await loggedIn(server.url, username))
+  for (const username of ['admin', 'mingjian.admin', 'binjiang.finance', 'unit.edu']) clients.set(username, await loggedIn(server.url, username))
   const one = (sql: string) => (db.$client.prepare(sql).get() as { id: string }).id
   const engagementId = one(`SELECT e.id FROM engagements e JOIN organizations o ON o.id = e.agency_id
                              WHERE o.name = '浙江明鉴绩效评价咨询有限公司' AND e.stage != 'archived'

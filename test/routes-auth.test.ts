@@ -120,6 +120,14 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/rectification/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
   '/engagements/:id/rectification/:id/files/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
   '/unit/rectification': { get: [403, 403,   403,  403,    403,   403,   403,   403,   200] },
+  // 资料清单 and 征求意见: the engagement's team, and the unit's contact on their own /unit pages;
+  // a random id is 404. A request's file: 404 for a random id, whoever asks.
+  '/engagements/:id/requests': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
+  '/engagements/:id/feedback': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
+  '/requests/:id/files/:id': { get: [404, 404,  404,  404,    404,   404,   404,   404,   404] },
+  '/unit/requests': {  get: [403,   403,   403,  403,    403,   403,   403,   403,   200] },
+  '/unit/feedback': {  get: [403,   403,   403,  403,    403,   403,   403,   403,   200] },
+  '/unit/feedback/:id': { get: [403, 403,  403,  403,    403,   403,   403,   403,   404] },
   '/bureau/rectification': { get: [403, 403, 403,  403,    403,   200,   200,   403,   403] },
   // 信用报告: whoever may read the file (a random id is no one's file); the list is every file the
   // reader may see (an expert's own only), for all but the unit's contact, who has none.

@@ -17,6 +17,7 @@ import { panelSummary } from '~/services/panel.server'
 import { mayViewIndicatorData } from '~/services/indicator-data.server'
 import { commissionFlagView } from '~/services/commission-flag.server'
 import { rectificationSummary } from '~/services/rectification.server'
+import { requestsSummary } from '~/services/document-requests.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { reviewHistory } from '~/services/review.server'
 import { parseForm } from '~/utils/form'
@@ -73,6 +74,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     results: can(actor, 'results.manage', resource),
     review: reviewHistory(db, actor, e.id) ?? null,
     // Counts span every unit of the engagement: the unit's contact sees only the link to their own items.
+    // 资料清单 and 征求意见: the agency's team and the unit's contact (who works on them from /unit).
+    fieldwork: can(actor, 'requests.view', resource) && actor.role !== 'unit_contact' ? { requests: requestsSummary(db, actor, e, now()) } : null,
     rectification: can(actor, 'rectification.view', resource) ? { summary: can(actor, 'rectification.manage', resource) ? rectificationSummary(db, e.id, now()) : null } : null,
     canMove,
     next: {
@@ -106,7 +109,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, creditFlag, canEdit, canMove, next, sheet, panel, indicatorData, reports, results, rectification, review, quality } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, creditFlag, canEdit, canMove, next, sheet, panel, indicatorData, reports, results, rectification, review, quality, fieldwork } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -227,6 +230,16 @@ export default function EngagementDetail() {
           <h2>执业质量评价</h2>
           <p className="muted small">报告验收后，委托财政局对评价机构本项目的执业质量按百分制评价。</p>
           <Link to={`/engagements/${e.id}/quality`}>查看执业质量评价</Link>
+        </div>
+      ) : null}
+
+      {fieldwork ? (
+        <div className="card" data-testid="fieldwork-card">
+          <h2>资料清单与征求意见</h2>
+          <p>{fieldwork.requests && fieldwork.requests.total > 0 ? `资料清单 ${fieldwork.requests.total} 项，已确认 ${fieldwork.requests.confirmed} 项${fieldwork.requests.overdue > 0 ? `，逾期 ${fieldwork.requests.overdue} 项` : ''}。` : '资料清单为空。'}</p>
+          <p>
+            <Link to={`/engagements/${e.id}/requests`}>资料清单</Link> · <Link to={`/engagements/${e.id}/feedback`}>征求意见</Link>
+          </p>
         </div>
       ) : null}
 

@@ -21,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (actor.role === 'finance_reviewer' && actor.orgAdmin) nav.push({ to: '/bureau/quality-settings', label: '执业质量评价表' })
   if (actor.role === 'finance_reviewer') nav.push({ to: '/bureau/credit-policy', label: '信用评价政策' })
   if (actor.role === 'unit_contact') nav.push({ to: '/unit/rectification', label: '整改事项' })
+  if (actor.role === 'unit_contact') nav.push({ to: '/unit/requests', label: '资料清单' }, { to: '/unit/feedback', label: '征求意见' })
   if (actor.organizationId && can(actor, 'bureau.overview', { type: 'organization', id: actor.organizationId, kind: 'finance_bureau' })) {
     nav.push({ to: '/bureau/rectification', label: '整改情况' })
   }

@@ -25,6 +25,8 @@ function pagesFor(): Record<string, string[]> {
       `/engagements/${e.id}/sheet/edit`,
       `/engagements/${e.id}/panel`,
       `/engagements/${e.id}/data`,
+      `/engagements/${e.id}/requests`,
+      `/engagements/${e.id}/feedback`,
       `/engagements/${e.id}/reports`,
       `/engagements/${e.id}/reports/plan`,
       `/engagements/${e.id}/reports/evaluation`,
@@ -57,7 +59,7 @@ function pagesFor(): Record<string, string[]> {
       '/credit',
       `/credit/${e.agencyId}`,
     ],
-    'unit.edu': ['/unit/rectification'],
+    'unit.edu': ['/unit/rectification', '/unit/requests', '/unit/feedback'],
     'expert.zhang': ['/expert', '/credit'],
   }
 }
