@@ -119,6 +119,8 @@ beforeAll(async () => {
   const orgId = one(`SELECT id FROM organizations WHERE name = '杭州衡平会计师事务所'`)
   const expertId = one(`SELECT id FROM experts WHERE name = '王立新'`)
   const agencyId = one(`SELECT id FROM organizations WHERE name = '浙江明鉴绩效评价咨询有限公司'`)
+  // The monitoring page answers only for a monitoring engagement: fuzz it on the demo's.
+  const monitoringId = one(`SELECT id FROM engagements WHERE kind = 'monitoring' LIMIT 1`)
   // A draft framework of the fuzzing agency and a draft sheet on its engagement, so the library and
   // sheet actions are fuzzed past their doors, on real drafts.
   const cy2020 = one(`SELECT v.id FROM framework_versions v JOIN frameworks f ON f.id = v.framework_id WHERE f.library_code = 'cy2020-project'`)
@@ -131,6 +133,7 @@ beforeAll(async () => {
     const url = pattern
       .replace(/^\/frameworks\/:frameworkId/, `/frameworks/${frameworkId}`)
       .replace(/\/versions\/:versionId/, `/versions/${versionId}`)
+      .replace(/^\/engagements\/:[^/]+\/monitoring$/, `/engagements/${monitoringId}/monitoring`)
       .replace(/^\/engagements\/:[^/]+/, `/engagements/${engagementId}`)
       .replace(/^\/users\/:[^/]+/, `/users/${userId}`)
       .replace(/^\/admin\/organizations\/:[^/]+/, `/admin/organizations/${orgId}`)

@@ -116,6 +116,9 @@ const TABLE: Record<string, Row> = {
   '/engagements/:id/expert-ratings': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
   // 整改: the bureau's reviewers, the agency's team and the evaluated unit's contact (its own items);
   // a random id is 404 for everyone. The unit's list and the bureau's rates are their own pages.
+  // 绩效运行监控: the team and the commissioning bureau; the report likewise (a random id: 404).
+  '/engagements/:id/monitoring': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
+  '/engagements/:id/monitoring/report/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
   '/engagements/:id/rectification': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
   '/engagements/:id/rectification/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },
   '/engagements/:id/rectification/:id/files/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },

@@ -17,6 +17,7 @@ import { panelSummary } from '~/services/panel.server'
 import { mayViewIndicatorData } from '~/services/indicator-data.server'
 import { commissionFlagView } from '~/services/commission-flag.server'
 import { rectificationSummary } from '~/services/rectification.server'
+import { monitoringSummary } from '~/services/monitoring.server'
 import { requestsSummary } from '~/services/document-requests.server'
 import { engagementForViewer, moveSchema, moveStage } from '~/services/engagement.server'
 import { reviewHistory } from '~/services/review.server'
@@ -77,6 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // 资料清单 and 征求意见: the agency's team and the unit's contact (who works on them from /unit).
     fieldwork: can(actor, 'requests.view', resource) && actor.role !== 'unit_contact' ? { requests: requestsSummary(db, actor, e, now()) } : null,
     rectification: can(actor, 'rectification.view', resource) ? { summary: can(actor, 'rectification.manage', resource) ? rectificationSummary(db, e.id, now()) : null } : null,
+    monitoring: monitoringSummary(db, actor, e),
     canMove,
     next: {
       forward: next.forward.map((code) => ({ code, label: stageLabel(code) })),
@@ -243,6 +245,8 @@ export default function EngagementDetail() {
         </div>
       ) : null}
 
+      <MonitoringCard />
+
       {rectification ? (
         <div className="card" data-testid="rectification-card">
           <h2>整改跟踪</h2>
@@ -342,5 +346,20 @@ export default function EngagementDetail() {
         <StageTimeline entries={timeline} events={review?.events ?? []} />
       </div>
     </section>
+  )
+}
+
+/** 绩效运行监控 engagements: the monitoring page with its warning counts. */
+function MonitoringCard() {
+  const { engagement: e, monitoring } = useLoaderData<typeof loader>()
+  if (!monitoring) return null
+  return (
+    <div className="card" data-testid="monitoring-card">
+      <h2>绩效运行监控</h2>
+      <p>
+        {monitoring.rows === 0 ? '尚未填报监控表。' : `监控指标 ${monitoring.rows} 项，红色预警 ${monitoring.red} 项，黄色预警 ${monitoring.yellow} 项。`}
+      </p>
+      <Link to={`/engagements/${e.id}/monitoring`}>进入绩效运行监控</Link>
+    </div>
   )
 }

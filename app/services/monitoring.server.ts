@@ -9,7 +9,7 @@ import type { Db, Tx } from '../../db/client.server'
 import { monitoringIndicators, monitoringSheets, users } from '../../db/schema'
 import { cell, heading, paragraph, type Block, type ReportDocument, type TableCell } from '../../reports/document'
 import { renderDocument, type ReportFormat } from '../../reports/render'
-import { labelOf } from '../domain/indicators/tree'
+import { DIRECTIONS, labelOf } from '../domain/indicators/tree'
 import {
   assessBudgetExecution,
   assessIndicator,
@@ -55,11 +55,6 @@ export const MAX_SUGGESTIONS = 5000
 export const INDICATOR_FIELDS = ['name', 'unit', 'direction', 'measure', 'annualTarget', 'ytdActual', 'expectedFullYear', 'cause', 'causeNote', 'likelihood', 'remark'] as const satisfies readonly (keyof MonitoringIndicatorInput)[]
 export const THRESHOLD_FIELDS = ['budgetYellow', 'budgetRed', 'indicatorYellow', 'indicatorRed'] as const
 type ThresholdFormField = (typeof THRESHOLD_FIELDS)[number]
-
-export const DIRECTION_LABELS = [
-  { code: 'positive', label: '正向' },
-  { code: 'negative', label: '反向' },
-] as const
 
 type SheetRow = typeof monitoringSheets.$inferSelect
 
@@ -380,7 +375,7 @@ function indicatorRow(row: MonitoringRowView): TableCell[] {
   const center = { align: 'center' } as const
   return [
     cell(row.name),
-    cell(`${labelOf(DIRECTION_LABELS, row.direction)}·${labelOf(MEASURES, row.measure)}`, center),
+    cell(`${labelOf(DIRECTIONS, row.direction)}·${labelOf(MEASURES, row.measure)}`, center),
     cell(withUnit(row.annualTarget, row), center),
     cell(withUnit(row.ytdActual, row), center),
     cell(withUnit(row.expectedFullYear, row), center),

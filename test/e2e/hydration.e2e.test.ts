@@ -16,6 +16,7 @@ function pagesFor(): Record<string, string[]> {
   const f = suite.db.select().from(frameworks).where(eq(frameworks.libraryCode, 'cy2020-project')).get()!
   const v = suite.db.select().from(frameworkVersions).where(eq(frameworkVersions.frameworkId, f.id)).get()!
   const expert = suite.db.select().from(experts).where(and(eq(experts.status, 'active'), isNull(experts.userId))).get()!
+  const monitoring = suite.db.select().from(engagements).where(eq(engagements.kind, 'monitoring')).get()!
   return {
     'mingjian.admin': [
       '/dashboard',
@@ -30,6 +31,7 @@ function pagesFor(): Record<string, string[]> {
       `/engagements/${e.id}/reports`,
       `/engagements/${e.id}/reports/plan`,
       `/engagements/${e.id}/reports/evaluation`,
+      `/engagements/${monitoring.id}/monitoring`,
       '/verify',
       '/frameworks',
       `/frameworks/${f.id}`,
@@ -49,6 +51,7 @@ function pagesFor(): Record<string, string[]> {
       `/engagements/${e.id}/panel`,
       `/engagements/${e.id}/sheet`,
       `/engagements/${e.id}/rectification`,
+      `/engagements/${monitoring.id}/monitoring`,
       '/review',
       '/bureau',
       '/bureau/results',
