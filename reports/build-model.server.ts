@@ -15,6 +15,8 @@ import { listMembers, listUnits } from '../app/models/engagement.server'
 import { feedbackLog } from '../app/models/feedback.server'
 import { currentSheet, parseTree } from '../app/models/framework.server'
 import { findPanel, listSeats, specialtiesByExpert, type SeatView } from '../app/models/panel.server'
+import { evidenceItems } from '../app/models/working-papers.server'
+import { beijingDate } from '../app/domain/finance/rectification'
 import type { ServiceResult } from '../app/services/engagement.server'
 import { bandsOf, consolidationOf, findRound, opinionOf, scoreHistory, storedConsolidation, type RoundRow } from '../app/services/scoring.server'
 import type { Verification } from './document'
@@ -212,7 +214,8 @@ export function buildReportModel(db: Db, engagementId: string, type: ReportType,
         opinion: opinion?.status === 'confirmed' ? { overall: opinion.overall, parts: opinion.parts, confirmedAt: opinion.confirmedAt } : null,
         narrative: EMPTY_NARRATIVE,
         drafted: [],
-        evidence: [],
+        // 佐证材料清单 from the working papers on indicators (the bench fills its own).
+        evidence: evidenceItems(tx, engagementId, (iso) => beijingDate(new Date(iso))),
         feedback: feedbackLog(tx, engagementId, type),
       }
       const draft = draftNarrative(base)

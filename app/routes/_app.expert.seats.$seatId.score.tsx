@@ -126,7 +126,7 @@ export default function ScoringPage() {
       ) : null}
       {d.items.map((item) => (
         <div key={item.node.code}>
-          <ScoreItem item={item} step={d.round.step} locked={locked} rescoring={rescoring} submitError={submitErrors[`score.${item.node.code}`]} panel={d.panelView} onSaved={onSaved} />
+          <ScoreItem item={item} seatId={d.seatId} step={d.round.step} locked={locked} rescoring={rescoring} submitError={submitErrors[`score.${item.node.code}`]} panel={d.panelView} onSaved={onSaved} />
           {d.requests
             .filter((r) => r.code === item.node.code)
             .map((r) => (
@@ -181,7 +181,7 @@ function RequestCard({ request }: { request: Request }) {
   )
 }
 
-function ScoreItem({ item, step, locked, rescoring, submitError, panel, onSaved }: { item: Item; step: number; locked: boolean; rescoring: boolean; submitError?: string; panel: Page['panelView']; onSaved: (code: string) => void }) {
+function ScoreItem({ item, seatId, step, locked, rescoring, submitError, panel, onSaved }: { item: Item; seatId: string; step: number; locked: boolean; rescoring: boolean; submitError?: string; panel: Page['panelView']; onSaved: (code: string) => void }) {
   const fetcher = useFetcher<typeof action>()
   const formRef = useRef<HTMLFormElement>(null)
   const node = item.node as IndicatorNode
@@ -240,6 +240,29 @@ function ScoreItem({ item, step, locked, rescoring, submitError, panel, onSaved 
             </ul>
           ) : null}
           {item.data.note ? <p className="pre">{item.data.note}</p> : null}
+        </div>
+      ) : null}
+      {item.papers.length > 0 ? (
+        <div className="small" data-testid="indicator-papers">
+          <strong>工作底稿</strong>
+          <ul>
+            {item.papers.map((p) => {
+              const latest = p.versions.at(-1)
+              return (
+                <li key={p.id}>
+                  {latest ? (
+                    <a href={`/expert/seats/${seatId}/papers/${latest.id}`} download>
+                      {p.title}
+                    </a>
+                  ) : (
+                    p.title
+                  )}
+                  {latest ? <span className="muted">{`（第 ${latest.versionNo} 版，${latest.name}，${formatDateTime(latest.uploadedAt)}）`}</span> : null}
+                  {p.note ? <span className="muted"> {p.note}</span> : null}
+                </li>
+              )
+            })}
+          </ul>
         </div>
       ) : null}
       {item.suggestion ? (

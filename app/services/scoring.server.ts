@@ -24,6 +24,7 @@ import { appendAudit, auditActor } from '../models/audit.server'
 import { engagementResource } from '../models/engagement.server'
 import { currentSheet, parseTree } from '../models/framework.server'
 import { expertByUserId, findPanel, findPanelById, findSeat, isConflicted, latestDeclaration, listSeats } from '../models/panel.server'
+import { papersByIndicator } from '../models/working-papers.server'
 import { choice, formValues, isoDate, parseForm, type FieldErrors, type FormValues } from '../utils/form'
 import { recordLateScoringEntry } from './credit-automatic.server'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
@@ -207,6 +208,13 @@ export function hasScoringFor(db: Db, actor: Actor, seatId: string): boolean {
   return scorerContext(db, actor, seatId) !== undefined
 }
 
+/** The engagement and the leaf codes a seated, certified expert scores (for the papers they may open). */
+export function seatScoringScope(db: Db, actor: Actor, seatId: string): { engagementId: string; leafCodes: string[] } | undefined {
+  const ctx = scorerContext(db, actor, seatId)
+  if (!ctx) return undefined
+  return { engagementId: ctx.panel.engagementId, leafCodes: walkTree(ctx.tree).filter(({ node }) => node.children.length === 0).map(({ node }) => node.code) }
+}
+
 export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Date) {
   const ctx = scorerContext(db, actor, seatId)
   if (!ctx) return undefined
@@ -215,6 +223,7 @@ export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Dat
   const submitted = submissionOf(db, ctx.round.id, ctx.seat.id)
   const data = indicatorDataFor(db, ctx.panel.engagementId)
   const panelView = submitted && scoringAllows(ctx.round.phase, 'expert_other_submitted', 'see_other_expert_scores') ? panelScoresFor(db, ctx.panel.engagementId, ctx.seat.id) : null
+  const papers = papersByIndicator(db, ctx.panel.engagementId, leaves.map(({ node }) => node.code))
   return {
     round: { phase: ctx.round.phase, step: ctx.round.stepHundredths, softDeadline: ctx.round.softDeadline, hardDeadline: ctx.round.hardDeadline, deadline: deadlineState(ctx.round, now) },
     mayRescore: ctx.round.phase === 'discussion' && submitted !== undefined,
@@ -235,6 +244,8 @@ export function expertScoringPage(db: Db, actor: Actor, seatId: string, now: Dat
         data: facts ? { note: facts.note, inputs: facts.inputs, updatedAt: facts.updatedAt } : null,
         suggestion: facts?.suggestion ?? null,
         hint: facts?.suggestion ? null : suggestionHint(node),
+        // 工作底稿 the agency attached to this indicator, each with its versions (newest last).
+        papers: (papers.get(node.code) ?? []).map((p) => ({ id: p.id, title: p.title, note: p.note, versions: p.versions.map((v) => ({ id: v.id, versionNo: v.versionNo, name: v.name, uploadedAt: v.uploadedAt })) })),
       }
     }),
   }
