@@ -4,6 +4,7 @@
 // badges; the bureau reads without forms and downloads the report (attachment, nosniff, no-store).
 // A non-monitoring engagement, another agency and another bureau get 404.
 import { eq } from 'drizzle-orm'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../db/client.server'
 import { engagements, monitoringSheets } from '../db/schema'
@@ -138,5 +139,26 @@ describe('the monitoring page', () => {
     expect(pdf.status).toBe(200)
     expect(pdf.headers.get('content-type')).toBe('application/pdf')
     expect((await lead.get(`${page()}/report/html`)).status).toBe(404)
+  })
+})
+
+describe('hostile cells in a valid table', () => {
+  const HOSTILE = ['', ' ', '\u0000', '\uD800', '-0', '1e309', 'NaN', '9'.repeat(40), '0.00001', '１２０', '1,200', '95.5%', 'x'.repeat(600), '<script>alert(1)</script>', 'other', 'impossible', 'negative', 'qualitative']
+  const cellValue = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 20 }))
+  const fields = Object.keys(ROW())
+
+  test('one or two spoilt cells: 200 and saved, or 400 and nothing changed; never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...fields), fc.integer({ min: 0, max: 1 }), cellValue), { minLength: 1, maxLength: 2 }), async (spoilt) => {
+        const rows = [ROW(), ROW({ name: '居民健康档案建档率', annualTarget: '90', ytdActual: '86', expectedFullYear: '90', cause: '', likelihood: 'certain' })]
+        for (const [field, i, v] of spoilt) rows[i]![field] = v
+        const before = version()
+        const res = await lead.post(page(), tableForm(rows, before))
+        const text = await res.text()
+        expect([200, 400], `status ${res.status}: ${text.slice(0, 300)}`).toContain(res.status)
+        expect(version()).toBe(res.status === 200 ? String(Number(before) + 1) : before)
+      }),
+      { numRuns: 60 },
+    )
   })
 })

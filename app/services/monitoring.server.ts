@@ -349,16 +349,16 @@ export function monitoringReportTitle(engagementName: string): string {
 }
 
 const MONITORING_COLUMNS: readonly { header: string; width: number }[] = [
-  { header: '绩效指标', width: 16 },
+  { header: '绩效指标', width: 14 },
   { header: '指标性质', width: 7 },
-  { header: '年度指标值', width: 9 },
-  { header: '当年累计执行情况', width: 9 },
-  { header: '全年预计完成情况', width: 9 },
-  { header: '偏差率', width: 7 },
-  { header: '偏差原因', width: 14 },
-  { header: '完成目标可能性', width: 8 },
+  { header: '年度指标值', width: 8 },
+  { header: '当年累计执行情况', width: 8 },
+  { header: '全年预计完成情况', width: 8 },
+  { header: '偏差率', width: 8 },
+  { header: '偏差原因', width: 13 },
+  { header: '完成目标可能性', width: 9 },
   { header: '预警', width: 7 },
-  { header: '备注', width: 10 },
+  { header: '备注', width: 9 },
 ]
 
 function withUnit(value: string, row: MonitoringIndicator): string {
