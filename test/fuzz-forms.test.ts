@@ -101,7 +101,8 @@ function changeDigest(): string {
               || '/' || (SELECT count(*) || ':' || coalesce(group_concat(label || active || position), '') FROM specialties)
               || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM panels) || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM seats)
               || '/' || (SELECT count(*) FROM conflicts) || '/' || (SELECT count(*) FROM draws) || '/' || (SELECT count(*) FROM declarations)
-              || '/' || (SELECT count(*) FROM expert_ratings) || '/' || (SELECT count(*) FROM credit_entries) AS v`,
+              || '/' || (SELECT count(*) FROM expert_ratings) || '/' || (SELECT count(*) FROM credit_entries)
+              || '/' || (SELECT coalesce(sum(version),0) || ':' || count(*) FROM surveys) || '/' || (SELECT count(*) || ':' || coalesce(group_concat(status), '') FROM survey_imports) AS v`,
     )
     .get() as { v: string }
   return `${audit.n}|${versions.v}`
@@ -129,11 +130,21 @@ beforeAll(async () => {
   if (!frameworkId || !versionId) throw new Error(`framework draft not created: ${created.status}`)
   const sheet = await clients.get('mingjian.admin')!.post(`/engagements/${engagementId}/sheet`, { intent: 'start', frameworkVersionId: cy2020 })
   if (sheet.status !== 302) throw new Error(`sheet not started: ${sheet.status}`)
+  // A survey with an uploaded export on that engagement, so its settings and mapping forms are fuzzed past their doors.
+  const survey = await clients.get('mingjian.admin')!.post(`/engagements/${engagementId}/surveys`, { title: '模糊测试调查' })
+  const surveyPath = survey.headers.get('location') ?? ''
+  const csv = new FormData()
+  csv.append('file', new Blob([Buffer.from('总体满意度,意见\n满意,无\n', 'utf8')]), 'fuzz.csv')
+  const uploaded = await clients.get('mingjian.admin')!.request(surveyPath, { method: 'POST', body: csv })
+  const importPath = uploaded.headers.get('location') ?? ''
+  if (!surveyPath || !importPath) throw new Error(`survey not prepared: ${survey.status} ${uploaded.status}`)
   for (const pattern of actionPatterns) {
     const url = pattern
       .replace(/^\/frameworks\/:frameworkId/, `/frameworks/${frameworkId}`)
       .replace(/\/versions\/:versionId/, `/versions/${versionId}`)
       .replace(/^\/engagements\/:[^/]+\/monitoring$/, `/engagements/${monitoringId}/monitoring`)
+      .replace(/^\/engagements\/:[^/]+\/surveys\/:[^/]+\/imports\/:[^/]+$/, importPath)
+      .replace(/^\/engagements\/:[^/]+\/surveys\/:[^/]+$/, surveyPath)
       .replace(/^\/engagements\/:[^/]+/, `/engagements/${engagementId}`)
       .replace(/^\/users\/:[^/]+/, `/users/${userId}`)
       .replace(/^\/admin\/organizations\/:[^/]+/, `/admin/organizations/${orgId}`)

@@ -1,7 +1,6 @@
 /** A horizontal bar chart drawn as SVG in JSX: one labelled bar per item, the count at its end. */
-export function BarChart({ items, title }: { items: readonly { label: string; value: number }[]; title: string }) {
+export function BarChart({ items, title, labelWidth = 64 }: { items: readonly { label: string; value: number }[]; title: string; labelWidth?: number }) {
   const rowHeight = 28
-  const labelWidth = 64
   const barSpace = 320
   const max = Math.max(1, ...items.map((i) => i.value))
   const height = Math.max(1, items.length) * rowHeight + 8
