@@ -43,7 +43,7 @@ const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 export const MAX_FORM_BYTES = 1024 * 1024
 
 /** Upload routes: the only ones that take multipart bodies (Excel imports). */
-export const UPLOAD_PATHS: readonly RegExp[] = [/^\/frameworks\/import(\.data)?$/, /^\/experts\/import(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/sheet\/import(\.data)?$/, /^\/expert\/seats\/[0-9A-Za-z]{1,40}\/offline(\.data)?$/, /^\/verify\/[0-9A-Za-z-]{1,20}(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/rectification\/[0-9A-Za-z]{1,40}(\.data)?$/, /^\/credit\/[0-9A-Za-z]{1,40}(\.data)?$/, /^\/unit\/requests(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/surveys\/[0-9A-Za-z]{1,40}(\.data)?$/]
+export const UPLOAD_PATHS: readonly RegExp[] = [/^\/frameworks\/import(\.data)?$/, /^\/experts\/import(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/sheet\/import(\.data)?$/, /^\/expert\/seats\/[0-9A-Za-z]{1,40}\/offline(\.data)?$/, /^\/verify\/[0-9A-Za-z-]{1,20}(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/rectification\/[0-9A-Za-z]{1,40}(\.data)?$/, /^\/credit\/[0-9A-Za-z]{1,40}(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/papers(\.data)?$/, /^\/unit\/requests(\.data)?$/, /^\/engagements\/[0-9A-Za-z]{1,40}\/surveys\/[0-9A-Za-z]{1,40}(\.data)?$/]
 /** An upload is one workbook (capped at 5 MiB by the parser) plus a few fields. */
 export const MAX_UPLOAD_BYTES = 6 * 1024 * 1024
 

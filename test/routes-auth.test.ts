@@ -117,6 +117,10 @@ const TABLE: Record<string, Row> = {
   // 整改: the bureau's reviewers, the agency's team and the evaluated unit's contact (its own items);
   // a random id is 404 for everyone. The unit's list and the bureau's rates are their own pages.
   // 绩效运行监控: the team and the commissioning bureau; the report likewise (a random id: 404).
+  // 工作底稿: the engagement's team only (a random id: 404); an expert reaches a paper through their seat.
+  '/engagements/:id/papers': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/engagements/:id/papers/files/:id': { get: [DENIED, 404, 404, 404, 404, DENIED, DENIED, DENIED, DENIED] },
+  '/expert/seats/:id/papers/:id': { get: [404, 404,  404,  404,    404,   404,   404,   404,   404] },
   '/engagements/:id/monitoring': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
   '/engagements/:id/monitoring/report/:id': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, DENIED] },
   '/engagements/:id/rectification': { get: [DENIED, 404, 404, 404, 404, 404, 404, DENIED, 404] },

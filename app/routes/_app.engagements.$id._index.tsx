@@ -69,6 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sheet: can(actor, 'sheet.view', resource) ? sheetSummary(db, e.id) : null,
     panel: can(actor, 'panel.view', resource) ? panelSummary(db, e.id) : null,
     indicatorData: mayViewIndicatorData(actor),
+    papers: can(actor, 'papers.view', resource),
     surveys: can(actor, 'survey.view', resource),
     reports: can(actor, 'report.view', resource),
     // The bureau rates; the agency's team reads the rating once it is submitted.
@@ -112,7 +113,7 @@ type MoveActionData =
   | { moved: { from: string; to: string }; errors?: undefined; values?: undefined }
 
 export default function EngagementDetail() {
-  const { engagement: e, timeline, creditFlag, canEdit, canMove, next, sheet, panel, indicatorData, surveys, reports, results, rectification, review, quality, fieldwork } = useLoaderData<typeof loader>()
+  const { engagement: e, timeline, creditFlag, canEdit, canMove, next, sheet, panel, indicatorData, papers, surveys, reports, results, rectification, review, quality, fieldwork } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as MoveActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors: Record<string, string | undefined> = actionData?.errors ?? {}
@@ -207,6 +208,7 @@ export default function EngagementDetail() {
           )}
           <Link to={`/engagements/${e.id}/sheet`}>{sheet.versionNo === null ? '建立评分表' : '查看评分表'}</Link>
           {indicatorData && sheet.versionNo !== null ? <> · <Link to={`/engagements/${e.id}/data`}>评价数据</Link></> : null}
+          {papers ? <> · <Link to={`/engagements/${e.id}/papers`}>工作底稿</Link></> : null}
           {surveys ? <> · <Link to={`/engagements/${e.id}/surveys`}>满意度调查</Link></> : null}
         </div>
       ) : null}

@@ -26,6 +26,7 @@ function pagesFor(): Record<string, string[]> {
       `/engagements/${e.id}/sheet/edit`,
       `/engagements/${e.id}/panel`,
       `/engagements/${e.id}/data`,
+      `/engagements/${e.id}/papers`,
       `/engagements/${e.id}/surveys`,
       `/engagements/${e.id}/requests`,
       `/engagements/${e.id}/feedback`,
