@@ -4,6 +4,7 @@
 //
 // Units as stored: money in integer fen, scores and weights in integer hundredths of a point, times
 // as ISO-8601 UTC, dates as YYYY-MM-DD. Nothing here is formatted: reports/format.ts does that once.
+import type { Ratio } from '../app/domain/fieldwork/ratio'
 import type { IndicatorNode, IndicatorTree } from '../app/domain/indicators/tree'
 import { isLeaf, walkTree } from '../app/domain/indicators/tree'
 import type { AggregationRule, Consolidation } from '../app/domain/scoring/aggregate'
@@ -148,7 +149,25 @@ export type EvidenceItem = { code: string; title: string; source: string }
 /** One comment of the evaluated unit on the draft and how it was handled (征求意见及采纳情况). */
 export type FeedbackItem = { from: string; comment: string; adoption: 'adopted' | 'partly' | 'not_adopted'; response: string }
 
-export const ADOPTION_LABELS: Record<FeedbackItem['adoption'], string> = { adopted: '采纳', partly: '部分采纳', not_adopted: '未采纳' }
+export const ADOPTION_LABELS: Record<FeedbackItem['adoption'], string> = { adopted: '采纳', partly: '部分采纳', not_adopted: '不采纳' }
+
+/** One item of a satisfaction survey: counts per label (Likert levels or options) over the valid responses. */
+export type SurveyItemFacts = { title: string; kind: 'likert' | 'single'; counts: { label: string; count: number }[]; satisfied: Ratio | null }
+
+/** A satisfaction survey's result (满意度调查), printed with the analysis of the indicator it feeds. */
+export type SurveyFacts = {
+  title: string
+  /** The 满意度 leaf it feeds, or null when the survey is not linked. */
+  indicatorCode: string | null
+  sampleSize: number
+  validResponses: number
+  satisfied: Ratio | null
+  /** 95 % margin of the rate, finite-population corrected when `population` is set. */
+  marginOfError: number | null
+  basis: 'overall-item' | 'pooled-items'
+  population: number | null
+  items: SurveyItemFacts[]
+}
 
 /** The sections a person writes (the UI edits them, starting from draftNarrative). */
 export type Narrative = {
@@ -217,6 +236,8 @@ export type ReportModel = {
   evidence: EvidenceItem[]
   /** Null when the report has no feedback round (yet). */
   feedback: FeedbackItem[] | null
+  /** Surveys with imported responses, in creation order. */
+  surveys: SurveyFacts[]
 }
 
 // ---- derived facts every consumer needs the same way ------------------------------------------

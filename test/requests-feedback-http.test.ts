@@ -13,7 +13,7 @@ import { generateVersion } from '../app/services/report.server'
 import { newId } from '../app/ids.server'
 import { buildReportModel } from '../reports/build-model.server'
 import { composeDocument } from '../reports/compose'
-import { renderModel } from '../reports/render'
+import { renderModel, sha256Hex } from '../reports/render'
 import { Client, loggedIn } from './helpers/http'
 import { form, type ReadyPanel } from './helpers/panel-fixture'
 import { scoredEngagement } from './helpers/scored-engagement'
@@ -208,7 +208,15 @@ describe('征求意见', () => {
     const answered = await healthUnit.post(`/unit/feedback/${round().id}`, { anchor: anchor!, comment: '第二个问题所述台账缺失已于 2025 年 10 月补建，建议删除' })
     expect(answered.status).toBe(200)
     expect(point().anchorKind).toBe('section')
+    // Exactly the version sent, as a file.
+    const pdf = await healthUnit.get(`/unit/feedback/${round().id}/pdf`)
+    expect(pdf.status).toBe(200)
+    expect(pdf.headers.get('content-type')).toBe('application/pdf')
+    expect(pdf.headers.get('content-disposition')).toMatch(/^attachment;/)
+    const stored = db.select().from(reportVersions).where(eq(reportVersions.id, consultationId)).get()!
+    expect(sha256Hex(new Uint8Array(await pdf.arrayBuffer()))).toBe(stored.pdfSha256)
     // Another unit's contact sees none of it.
+    expect((await unit.get(`/unit/feedback/${round().id}/pdf`)).status).toBe(404)
     expect((await unit.get(`/unit/feedback/${round().id}`)).status).toBe(404)
     expect((await unit.post(`/unit/feedback/${round().id}`, { anchor: anchor!, comment: 'x' })).status).toBe(404)
     expect(await pageText(await unit.get('/unit/feedback'))).not.toContain(FUTURE)

@@ -139,6 +139,7 @@ const TABLE: Record<string, Row> = {
   '/unit/requests': {  get: [403,   403,   403,  403,    403,   403,   403,   403,   200] },
   '/unit/feedback': {  get: [403,   403,   403,  403,    403,   403,   403,   403,   200] },
   '/unit/feedback/:id': { get: [403, 403,  403,  403,    403,   403,   403,   403,   404] },
+  '/unit/feedback/:id/:id': { get: [403, 403, 403, 403,   403,   403,   403,   403,   404] },
   '/bureau/rectification': { get: [403, 403, 403,  403,    403,   200,   200,   403,   403] },
   // 信用报告: whoever may read the file (a random id is no one's file); the list is every file the
   // reader may see (an expert's own only), for all but the unit's contact, who has none.

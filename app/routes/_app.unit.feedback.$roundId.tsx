@@ -45,7 +45,13 @@ export default function UnitFeedbackRound() {
       </p>
       <h1>{d.engagement.name}</h1>
       <p className="muted">
-        {d.round.versionLabel} · {formatDateTime(d.round.sentAt)} 发送 · 反馈截止 <strong>{d.round.deadline}</strong>
+        {d.round.versionLabel} · {formatDateTime(d.round.sentAt)} 发送 · 反馈截止 <strong>{d.round.deadline}</strong> · 下载{' '}
+        <a href={`/unit/feedback/${d.round.id}/pdf`} download>
+          PDF
+        </a>{' '}
+        <a href={`/unit/feedback/${d.round.id}/docx`} download>
+          Word
+        </a>
       </p>
       {a?.done ? (
         <p className="notice" role="status">

@@ -6,9 +6,10 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
-import { engagements, engagementUnits, evaluatedUnits, feedbackPoints, feedbackRounds, reportVersions, users } from '../../db/schema'
+import { engagements, engagementUnits, evaluatedUnits, feedbackPoints, feedbackRounds, reportFiles, reportVersions, users } from '../../db/schema'
 import { composeDocument } from '../../reports/compose'
 import { reportStageLabel, reportTypeLabel, type ReportModel } from '../../reports/model'
+import type { ReportFormat } from '../../reports/render'
 import { beijingDate } from '../domain/finance/rectification'
 import { adoptionLabel, answerClosed, type Adoption } from '../domain/fieldwork/requests'
 import { can, type Actor } from '../domain/permissions'
@@ -247,6 +248,15 @@ export function unitRoundPage(db: Db, actor: Actor, roundId: string, now: Date) 
     points: pointsOf(db, [r.id], actor.evaluatedUnitId),
     mayAnswer: closed === null && can(actor, 'feedback.answer', engagementResource(e)),
   }
+}
+
+/** The DOCX or PDF of exactly the version the round sent, for the unit's contact. */
+export function unitRoundFile(db: Db, actor: Actor, roundId: string, format: ReportFormat) {
+  const found = unitRound(db, actor, roundId)
+  if (!found) return undefined
+  const v = db.select().from(reportVersions).where(eq(reportVersions.id, found.r.reportVersionId)).get()!
+  const file = db.select().from(reportFiles).where(and(eq(reportFiles.versionId, v.id), eq(reportFiles.format, format))).get()
+  return file ? { bytes: file.bytes, name: `${v.title}（${reportStageLabel(v.stage)}·第${v.versionNo}版）` } : undefined
 }
 
 const answerSchema = z.object({

@@ -1,5 +1,6 @@
 // 资料清单 and 征求意见 as pure rules: a request's statuses and moves, when it is overdue, and whether
 // an answer to the consultation draft is still on time. Dates are Beijing calendar dates (YYYY-MM-DD).
+import { ADOPTION_LABELS, type FeedbackItem } from '../../../reports/model'
 
 export type RequestStatus = 'pending' | 'submitted' | 'more_needed' | 'confirmed'
 
@@ -28,14 +29,10 @@ export function isRequestOverdue(r: { status: string; dueDate: string }, today: 
   return (r.status === 'pending' || r.status === 'more_needed') && today > r.dueDate
 }
 
-export type Adoption = 'adopted' | 'partly' | 'not_adopted'
+export type Adoption = FeedbackItem['adoption']
 
-/** The agency's decision on a point, as the agency's form and page name it. */
-export const ADOPTIONS: readonly { code: Adoption; label: string }[] = [
-  { code: 'adopted', label: '采纳' },
-  { code: 'partly', label: '部分采纳' },
-  { code: 'not_adopted', label: '不采纳' },
-]
+/** The agency's decision on a point, named as the report's annex names it. */
+export const ADOPTIONS: readonly { code: Adoption; label: string }[] = (['adopted', 'partly', 'not_adopted'] as const).map((code) => ({ code, label: ADOPTION_LABELS[code] }))
 
 export function adoptionLabel(code: string | null): string {
   return ADOPTIONS.find((a) => a.code === code)?.label ?? '待处理'
