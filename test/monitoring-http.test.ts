@@ -150,7 +150,7 @@ describe('hostile cells in a valid table', () => {
   test('one or two spoilt cells: 200 and saved, or 400 and nothing changed; never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...fields), fc.integer({ min: 0, max: 1 }), cellValue), { minLength: 1, maxLength: 2 }), async (spoilt) => {
-        const rows = [ROW(), ROW({ name: '居民健康档案建档率', annualTarget: '90', ytdActual: '86', expectedFullYear: '90', cause: '', likelihood: 'certain' })]
+        const rows: Record<string, string>[] = [ROW(), ROW({ name: '居民健康档案建档率', annualTarget: '90', ytdActual: '86', expectedFullYear: '90', cause: '', likelihood: 'certain' })]
         for (const [field, i, v] of spoilt) rows[i]![field] = v
         const before = version()
         const res = await lead.post(page(), tableForm(rows, before))
