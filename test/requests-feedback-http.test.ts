@@ -146,6 +146,30 @@ describe('资料清单', () => {
     for (const step of ['列入清单', '上传资料', '需补充', '确认']) expect(page).toContain(step)
   })
 
+  test('the lead edits an open item; a stale form is 409 and a confirmed item stays as it was', async () => {
+    const open = item('内部管理制度')
+    const stale = await lead.post(requestsUrl(), { intent: 'edit', requestId: open.id, title: '内部管理制度汇编', description: '', dueDate: FUTURE, version: String(open.version + 1) })
+    expect(stale.status).toBe(409)
+    const edited = await lead.post(requestsUrl(), { intent: 'edit', requestId: open.id, title: '内部管理制度汇编', description: '资金管理办法及内控制度', dueDate: FUTURE, version: String(open.version) })
+    expect(edited.status).toBe(200)
+    expect(item('内部管理制度汇编')).toMatchObject({ dueDate: FUTURE, description: '资金管理办法及内控制度', status: 'pending' })
+    // No longer overdue once the due date moved.
+    expect(await pageText(await unit.get('/unit/requests'))).toContain('逾期 0 项')
+    const done = item('资助对象名单及发放台账')
+    const refused = await lead.post(requestsUrl(), { intent: 'edit', requestId: done.id, title: '改名', description: '', dueDate: FUTURE, version: String(done.version) })
+    expect(refused.status).toBe(409)
+    expect(await pageText(refused)).toContain('该资料已确认，不能再修改')
+    expect(item('资助对象名单及发放台账').title).toBe('资助对象名单及发放台账')
+    const audited = db.$client.prepare("SELECT action, count(*) AS n FROM audit_log WHERE action LIKE 'request.%' GROUP BY action ORDER BY action").all()
+    expect(audited).toEqual([
+      { action: 'request.confirm', n: 1 },
+      { action: 'request.create', n: 3 },
+      { action: 'request.edit', n: 1 },
+      { action: 'request.more', n: 1 },
+      { action: 'request.upload', n: 3 },
+    ])
+  })
+
   test('downloads are attachments of the sniffed type for both sides, 404 for another unit’s contact', async () => {
     const r = item('资助对象名单及发放台账')
     const link = db.select().from(documentRequestFiles).where(eq(documentRequestFiles.requestId, r.id)).get()!
@@ -244,6 +268,13 @@ describe('征求意见', () => {
     expect(decided.status).toBe(200)
     expect(point().adoption).toBe('partly')
     expect(await pageText(await healthUnit.get(`/unit/feedback/${round().id}`))).toContain('部分采纳')
+    expect((await monitoringLead.post(feedbackUrl(), { intent: 'decide', pointId: point().id, adoption: 'adopted', response: '全部采纳', version: '1' })).status).toBe(409)
+    const audited = db.$client.prepare("SELECT action, count(*) AS n FROM audit_log WHERE action LIKE 'feedback.%' GROUP BY action ORDER BY action").all()
+    expect(audited).toEqual([
+      { action: 'feedback.answer', n: 1 },
+      { action: 'feedback.decide', n: 1 },
+      { action: 'feedback.send', n: 1 },
+    ])
 
     const built = buildReportModel(db, panel.engagementId, 'evaluation', { stage: 'draft', generatedAt: tick().toISOString(), verification: null })
     if (!built.ok) throw new Error(JSON.stringify(built.errors))
