@@ -83,6 +83,11 @@ const ACTION_LABELS: Record<string, string> = {
   'specialty.reorder': '调整专业领域顺序',
   'specialty.retire': '停用专业领域',
   'specialty.restore': '恢复专业领域',
+  'monitoring.indicators.save': '保存绩效运行监控表',
+  'monitoring.budget.save': '保存预算执行情况',
+  'monitoring.thresholds.save': '修改监控预警阈值',
+  'monitoring.suggestions.save': '保存监控工作建议',
+  'monitoring.report.generate': '生成绩效运行监控报告',
 }
 
 const ENTITY_LABELS: Record<string, string> = {
