@@ -134,7 +134,7 @@ describe('the monitoring page', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.headers.get('cache-control')).toContain('no-store')
     const text = docxText(new Uint8Array(await res.arrayBuffer()))
-    for (const expected of ['绩效目标执行监控表', '家庭医生签约率', '80 %', '60 %', '人员保障', '【红色预警】家庭医生签约率', '【黄色预警】预算执行进度', '尽快补充签约医生。']) expect(text, expected).toContain(expected)
+    for (const expected of ['项目支出绩效目标执行监控表', '1–6月执行情况', '家庭医生签约率', '80 %', '60 %', '人员保障', '【红色预警】家庭医生签约率', '【黄色预警】预算执行进度', '尽快补充签约医生。']) expect(text, expected).toContain(expected)
     const pdf = await lead.get(`${page()}/report/pdf`)
     expect(pdf.status).toBe(200)
     expect(pdf.headers.get('content-type')).toBe('application/pdf')

@@ -151,7 +151,7 @@ describe('the monitoring report', () => {
     const docx = await monitoringReportFile(demo.db(), demo.actorOf('binjiang.finance'), idOf(MONITORING), 'docx', demo.tick())
     expect(docx?.filename).toBe('2025年滨江区基本公共卫生服务项目绩效运行监控报告')
     const text = docxText(docx!.bytes)
-    for (const expected of ['绩效目标执行监控表', '家庭医生签约率', '60 %', '签约医生缺编 12 人', '红色预警', '黄色预警', '完全不可能', budgetReason, '加快资金拨付进度。', '群众满意度', '较高', '29.2%', '58.3%'])
+    for (const expected of ['项目支出绩效目标执行监控表', '1–7月执行情况', '家庭医生签约率', '60 %', '签约医生缺编 12 人', '红色预警', '黄色预警', '完全不可能', budgetReason, '加快资金拨付进度。', '群众满意度', '较高', '29.2%', '58.3%'])
       expect(text, expected).toContain(expected)
     const pdf = await monitoringReportFile(demo.db(), lead(), idOf(MONITORING), 'pdf', demo.tick())
     const pdfContent = await pdfText(pdf!.bytes)

@@ -348,11 +348,19 @@ export function monitoringReportTitle(engagementName: string): string {
   return engagementName.endsWith('绩效运行监控') ? `${engagementName}报告` : `${engagementName}绩效运行监控报告`
 }
 
+const YTD_HEADER = '当年累计执行情况'
+
+/** As the central form (136号) heads it, 「1–7月执行情况」, once the cut-off date is known. */
+function ytdHeader(view: MonitoringView): string {
+  const month = view.budget ? Number(view.budget.asOf.slice(5, 7)) : 0
+  return month >= 1 && month <= 12 ? `1–${month}月执行情况` : YTD_HEADER
+}
+
 const MONITORING_COLUMNS: readonly { header: string; width: number }[] = [
   { header: '绩效指标', width: 14 },
   { header: '指标性质', width: 7 },
   { header: '年度指标值', width: 8 },
-  { header: '当年累计执行情况', width: 8 },
+  { header: YTD_HEADER, width: 8 },
   { header: '全年预计完成情况', width: 8 },
   { header: '偏差率', width: 8 },
   { header: '偏差原因', width: 13 },
@@ -455,9 +463,9 @@ export function monitoringReportDocument(view: MonitoringView, generatedAt: stri
         ? paragraph('尚未填报绩效指标监控情况。')
         : {
             kind: 'table',
-            caption: '绩效目标执行监控表',
+            caption: '项目支出绩效目标执行监控表',
             columns: MONITORING_COLUMNS.map((c) => ({ width: c.width })),
-            header: [MONITORING_COLUMNS.map((c) => cell(c.header, { bold: true, align: 'center' }))],
+            header: [MONITORING_COLUMNS.map((c) => cell(c.header === YTD_HEADER ? ytdHeader(view) : c.header, { bold: true, align: 'center' }))],
             rows: view.rows.map(indicatorRow),
             note: '偏差率 = |全年预计完成值 − 年度指标值| ÷ 年度指标值；定性指标不计算偏差率。',
           },
