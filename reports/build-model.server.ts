@@ -16,6 +16,7 @@ import { feedbackLog } from '../app/models/feedback.server'
 import { currentSheet, parseTree } from '../app/models/framework.server'
 import { findPanel, listSeats, specialtiesByExpert, type SeatView } from '../app/models/panel.server'
 import { evidenceItems } from '../app/models/working-papers.server'
+import { surveysForReport } from '../app/services/surveys.server'
 import { beijingDate } from '../app/domain/finance/rectification'
 import type { ServiceResult } from '../app/services/engagement.server'
 import { bandsOf, consolidationOf, findRound, opinionOf, scoreHistory, storedConsolidation, type RoundRow } from '../app/services/scoring.server'
@@ -217,6 +218,7 @@ export function buildReportModel(db: Db, engagementId: string, type: ReportType,
         // 佐证材料清单 from the working papers on indicators (the bench fills its own).
         evidence: evidenceItems(tx, engagementId, (iso) => beijingDate(new Date(iso))),
         feedback: feedbackLog(tx, engagementId, type),
+        surveys: isReport ? surveysForReport(tx, engagementId) : [],
       }
       const draft = draftNarrative(base)
       const written = options.narrative ?? {}

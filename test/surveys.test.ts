@@ -198,8 +198,15 @@ describe('importing a 200-row .xlsx export', () => {
   test('the report gets the survey with its per-item table', () => {
     const report = surveysForReport(db, engagementId)
     expect(report).toHaveLength(1)
-    expect(report[0]).toMatchObject({ title: '受助学生及家长满意度调查', indicatorCode: 'D102', summary: { sampleSize: 200, validResponses: 200 } })
-    expect(report[0]!.items.map((i) => i.kind)).toEqual(['likert', 'likert', 'single', 'text'])
+    const satisfied = ANSWERS.filter((a) => a.q1 < 2).length
+    expect(report[0]).toMatchObject({ title: '受助学生及家长满意度调查', indicatorCode: 'D102', sampleSize: 200, validResponses: 200, satisfied: { numerator: satisfied, denominator: 200 }, basis: 'overall-item', population: 1000 })
+    expect(report[0]!.marginOfError).toBe(marginOfError({ numerator: satisfied, denominator: 200 }, 200, 1000))
+    // Open answers stay out of the report's tables.
+    expect(report[0]!.items.map((i) => [i.title, i.kind, i.counts.reduce((a, c) => a + c.count, 0)])).toEqual([
+      ['总体满意度', 'likert', 200],
+      ['资助发放及时性', 'likert', 200],
+      ['您的身份', 'single', 200],
+    ])
   })
 })
 

@@ -32,6 +32,7 @@ import {
 import type { Suggestion } from '../domain/indicators/rules'
 import { walkTree, type IndicatorNode, type ScoringRule } from '../domain/indicators/tree'
 import { can, type Actor } from '../domain/permissions'
+import type { SurveyFacts } from '../../reports/model'
 import { cleanText } from '../domain/text'
 import { readSurveyCsv, readSurveyXlsx, type TableRead } from '../excel/survey-table.server'
 import { discardFile, openStoredFile, prepareCsvFile, prepareFile, recordFile, sniffKind, type PreparedFile, type Refusal } from '../files/store.server'
@@ -619,15 +620,8 @@ export function discardUpload(db: Db, actor: Actor, engagementId: string, survey
 // ---------------------------------------------------------------------------------------------
 // The report
 
-export type SurveyReportEntry = {
-  title: string
-  indicatorCode: string | null
-  summary: SurveySummary
-  items: SurveyResultItem[]
-}
-
-/** Every survey of the engagement with imported responses, for the evaluation report. */
-export function surveysForReport(db: Db | Tx, engagementId: string): SurveyReportEntry[] {
+/** Every survey of the engagement with imported responses, as the evaluation report prints them. */
+export function surveysForReport(db: Db | Tx, engagementId: string): SurveyFacts[] {
   return db
     .select()
     .from(surveys)
@@ -636,6 +630,18 @@ export function surveysForReport(db: Db | Tx, engagementId: string): SurveyRepor
     .all()
     .map((s) => {
       const stats = statisticsOf(db, s)
-      return { title: s.title, indicatorCode: s.indicatorCode, summary: summaryOf(stats), items: resultItems(stats) }
+      return {
+        title: s.title,
+        indicatorCode: s.indicatorCode,
+        sampleSize: stats.sampleSize,
+        validResponses: stats.validResponses,
+        satisfied: stats.satisfied,
+        marginOfError: stats.marginOfError,
+        basis: stats.basis,
+        population: stats.population,
+        items: stats.items.flatMap((item) =>
+          item.kind === 'text' ? [] : [{ title: item.title, kind: item.kind, counts: item.distribution.map((d) => ({ label: d.label, count: d.count })), satisfied: item.kind === 'likert' ? item.satisfied : null }],
+        ),
+      }
     })
 }

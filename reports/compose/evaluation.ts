@@ -10,6 +10,7 @@ import { finishReport, opinionLines, REPORT_ANNEXES, requireScoring, writeNarrat
 import { baseContext, indicatorContext } from './context'
 import { Outline } from './outline'
 import { leavesUnder, level1Table } from './tables'
+import { surveyBlocks } from './survey'
 import { renderTemplate } from './templates'
 
 const STANDARD_LEVEL1 = new Set(['决策', '过程', '产出', '效益'])
@@ -22,6 +23,7 @@ function analysisTitle(root: IndicatorNode): string {
 /** One leaf's analysis: its sentence from the template, under the heading the caller wrote. */
 function analyseLeaf(o: Outline, model: ReportModel, leaf: IndicatorNode): void {
   o.generated(renderTemplate('evaluation', 'indicator', indicatorContext(model, leaf.code)))
+  for (const survey of model.surveys.filter((s) => s.indicatorCode === leaf.code)) surveyBlocks(o, survey)
 }
 
 /** Level 2 as 「1.」, level 3 as 「（1）」; a level-4 leaf is a labelled paragraph under its parent. */
