@@ -136,6 +136,21 @@ function SaveButton({ children }: { children: ReactNode }) {
   )
 }
 
+/** One of the page's small forms: its intent, the sheet's version, its form-level message and its save button. */
+function SectionForm({ intent, version, error, submit, children }: { intent: MonitoringIntent; version: number; error?: string; submit: string; children: ReactNode }) {
+  return (
+    <Form method="post" noValidate className="stack" key={version}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="version" value={version} />
+      <FormError error={error} />
+      {children}
+      <div>
+        <SaveButton>{submit}</SaveButton>
+      </div>
+    </Form>
+  )
+}
+
 function IndicatorTable() {
   const d = useLoaderData<typeof loader>()
   return (
@@ -313,10 +328,7 @@ function BudgetSection() {
         <p className="muted">尚未填报预算执行情况。</p>
       )}
       {d.mayEdit ? (
-        <Form method="post" noValidate className="stack" key={d.version}>
-          <input type="hidden" name="intent" value="budget" />
-          <input type="hidden" name="version" value={d.version} />
-          <FormError error={errors._form} />
+        <SectionForm intent="budget" version={d.version} error={errors._form} submit="保存预算执行情况">
           <Field name="budget" id="m-budget" label="预算金额（万元）" error={errors.budget}>
             {(p) => <input {...p} inputMode="decimal" defaultValue={typed('budget', formatFenAsWanYuan(b?.budgetFen ?? d.engagement.fundsFen))} />}
           </Field>
@@ -337,10 +349,7 @@ function BudgetSection() {
               </select>
             )}
           </Field>
-          <div>
-            <SaveButton>保存预算执行情况</SaveButton>
-          </div>
-        </Form>
+        </SectionForm>
       ) : null}
     </div>
   )
@@ -362,19 +371,13 @@ function ThresholdSection() {
     <div className="card" data-testid="monitoring-thresholds">
       <h2>预警阈值</h2>
       {d.mayEdit ? (
-        <Form method="post" noValidate className="stack" key={d.version}>
-          <input type="hidden" name="intent" value="thresholds" />
-          <input type="hidden" name="version" value={d.version} />
-          <FormError error={errors._form} />
+        <SectionForm intent="thresholds" version={d.version} error={errors._form} submit="保存预警阈值">
           {fields.map((f) => (
             <Field key={f.name} name={f.name} id={`m-${f.name}`} label={f.label} error={errors[f.name]}>
               {(p) => <input {...p} inputMode="decimal" size={6} defaultValue={typed(f.name, pointsOf(f.stored))} />}
             </Field>
           ))}
-          <div>
-            <SaveButton>保存预警阈值</SaveButton>
-          </div>
-        </Form>
+        </SectionForm>
       ) : (
         <ul>
           {fields.map((f) => (
@@ -395,17 +398,11 @@ function SuggestionSection() {
     <div className="card" data-testid="monitoring-suggestions">
       <h2>下一步工作建议</h2>
       {d.mayEdit ? (
-        <Form method="post" noValidate className="stack" key={d.version}>
-          <input type="hidden" name="intent" value="suggestions" />
-          <input type="hidden" name="version" value={d.version} />
-          <FormError error={errors._form} />
+        <SectionForm intent="suggestions" version={d.version} error={errors._form} submit="保存建议">
           <Field name="suggestions" id="m-suggestions" label="建议（写入监控报告，每段一行）" error={errors.suggestions}>
             {(p) => <textarea {...p} rows={5} defaultValue={typed('suggestions', d.suggestions)} />}
           </Field>
-          <div>
-            <SaveButton>保存建议</SaveButton>
-          </div>
-        </Form>
+        </SectionForm>
       ) : (
         <p style={{ whiteSpace: 'pre-wrap' }}>{d.suggestions || '（未填写）'}</p>
       )}
