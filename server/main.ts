@@ -1,31 +1,101 @@
 // The EvalDesk server: prepares the database (migrate, demo seed on a new database), then serves
 // the Remix build behind the security middleware. `npm start` runs this after `npm run build`.
+// With EVALDESK_WORKERS above 1 (default: one per core) the prepared primary forks that many
+// workers sharing the port; SQLite in WAL mode lets them read at once and queue their writes.
+import cluster from 'node:cluster'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { bootstrapDatabase, printDemoAccounts } from '../cli/bootstrap'
+import type { DemoAccount } from '../db/seed/demo'
+import { auditKey, sessionSecrets } from '../app/config.server'
 
 process.env.NODE_ENV ??= 'production'
 
-async function main() {
-  const { file, seeded } = await bootstrapDatabase({ seedIfNew: process.env.EVALDESK_DEMO !== '0' })
+function workerCount(): number {
+  const raw = process.env.EVALDESK_WORKERS?.trim()
+  // remix dev restarts one process and waits for its ready signal.
+  if (process.env.NODE_ENV === 'development') return 1
+  if (!raw) return os.availableParallelism()
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`EVALDESK_WORKERS 须为 1 到 64 之间的整数（当前为 ${raw}）`)
+  return n
+}
+
+function listenSettings() {
   const port = Number(process.env.PORT ?? 3000)
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`PORT 须为 1 到 65535 之间的整数（当前为 ${process.env.PORT}）`)
   }
-  const host = process.env.HOST ?? '0.0.0.0'
+  return { port, host: process.env.HOST ?? '0.0.0.0' }
+}
+
+function announce(port: number, file: string, seeded: DemoAccount[] | null, workers: number) {
+  const lines = [
+    '',
+    `EvalDesk 已启动：http://localhost:${port}${workers > 1 ? `（${workers} 个工作进程）` : ''}`,
+    `数据库：${file}`,
+    `审计密钥与会话密钥：${path.dirname(file)}（或环境变量 EVALDESK_AUDIT_KEY / SESSION_SECRETS）`,
+  ]
+  console.log(lines.join('\n'))
+  printDemoAccounts(seeded)
+}
+
+async function main() {
+  if (cluster.isWorker) return serve(() => process.send?.({ evaldesk: 'listening' }))
+  const { port } = listenSettings()
+  const { file, seeded } = await bootstrapDatabase({ seedIfNew: process.env.EVALDESK_DEMO !== '0' })
+  // Created once here, or each worker could write its own key file on first use.
+  auditKey()
+  sessionSecrets()
+  const workers = workerCount()
+  if (workers === 1) return serve(() => announce(port, file, seeded, 1))
+  primary(workers, () => announce(port, file, seeded, workers))
+}
+
+/** Forks the workers, replaces one that dies, and stops them all on SIGTERM/SIGINT. */
+function primary(workers: number, onFirstListening: () => void) {
+  let stopping = false
+  let announced = false
+  const fork = () =>
+    cluster.fork().on('message', (message: { evaldesk?: string }) => {
+      if (message.evaldesk !== 'listening' || announced) return
+      announced = true
+      onFirstListening()
+    })
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit()
+      return
+    }
+    // One that could not start (port taken, no build) would fail again: stop instead of looping.
+    if (!announced) {
+      stopping = true
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM')
+      process.exitCode = 1
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit()
+      return
+    }
+    console.error(`工作进程 ${worker.process.pid} 已退出（${signal ?? code}），正在重启`)
+    fork()
+  })
+  for (let i = 0; i < workers; i++) fork()
+  const stop = () => {
+    stopping = true
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+async function serve(onListening: () => void) {
+  const { port, host } = listenSettings()
   const { createApp } = await import('./app')
   const { app, build } = await createApp()
   const server = app.listen(port, host, () => {
     // Under `npm run dev`, remix dev restarts this process after each rebuild and waits for this signal.
     if (process.env.NODE_ENV === 'development') void import('@remix-run/node').then(({ broadcastDevReady }) => broadcastDevReady(build))
-    const lines = [
-      '',
-      `EvalDesk 已启动：http://localhost:${port}`,
-      `数据库：${file}`,
-      `审计密钥与会话密钥：${path.dirname(file)}（或环境变量 EVALDESK_AUDIT_KEY / SESSION_SECRETS）`,
-    ]
-    console.log(lines.join('\n'))
-    printDemoAccounts(seeded)
+    onListening()
   })
   server.on('error', (error: NodeJS.ErrnoException) => {
     console.error(
