@@ -100,6 +100,11 @@ describe('资料清单', () => {
     expect(mine).toContain('逾期 1 项')
     // Overdue first.
     expect(mine.indexOf('内部管理制度')).toBeLessThan(mine.indexOf('资助对象名单及发放台账'))
+    // The engagement page counts the unit's own items and sends its contact to the unit's pages.
+    const engagementPage = await pageText(await unit.get(`/engagements/${educationId}`))
+    expect(engagementPage).toContain('资料清单 3 项，已确认 0 项，逾期 1 项。')
+    expect(engagementPage).toContain('href="/unit/requests"')
+    expect(await pageText(await lead.get(`/engagements/${educationId}`))).toContain(`href="${requestsUrl()}"`)
   })
 
   test('the unit uploads two documents; a disguised file is 415 and nothing is stored', async () => {

@@ -77,8 +77,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     results: can(actor, 'results.manage', resource),
     review: reviewHistory(db, actor, e.id) ?? null,
     // Counts span every unit of the engagement: the unit's contact sees only the link to their own items.
-    // 资料清单 and 征求意见: the agency's team and the unit's contact (who works on them from /unit).
-    fieldwork: can(actor, 'requests.view', resource) && actor.role !== 'unit_contact' ? { requests: requestsSummary(db, actor, e, now()) } : null,
+    // 资料清单 and 征求意见: the agency's team here; the unit's contact works on them from /unit.
+    fieldwork: can(actor, 'requests.view', resource) ? { requests: requestsSummary(db, actor, e, now()), forUnit: actor.role === 'unit_contact' } : null,
     rectification: can(actor, 'rectification.view', resource) ? { summary: can(actor, 'rectification.manage', resource) ? rectificationSummary(db, e.id, now()) : null } : null,
     monitoring: monitoringSummary(db, actor, e),
     canMove,
@@ -244,7 +244,7 @@ export default function EngagementDetail() {
           <h2>资料清单与征求意见</h2>
           <p>{fieldwork.requests && fieldwork.requests.total > 0 ? `资料清单 ${fieldwork.requests.total} 项，已确认 ${fieldwork.requests.confirmed} 项${fieldwork.requests.overdue > 0 ? `，逾期 ${fieldwork.requests.overdue} 项` : ''}。` : '资料清单为空。'}</p>
           <p>
-            <Link to={`/engagements/${e.id}/requests`}>资料清单</Link> · <Link to={`/engagements/${e.id}/feedback`}>征求意见</Link>
+            <Link to={fieldwork.forUnit ? '/unit/requests' : `/engagements/${e.id}/requests`}>资料清单</Link> · <Link to={fieldwork.forUnit ? '/unit/feedback' : `/engagements/${e.id}/feedback`}>征求意见</Link>
           </p>
         </div>
       ) : null}
