@@ -156,7 +156,7 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' / ')}`,
   )
-  console.log(`数据库 ${file}（WAL, synchronous=NORMAL），客户端与服务器同机`)
+  console.log(`数据库 ${file}（WAL, synchronous=FULL），客户端与服务器同机`)
   try {
     const setupStart = performance.now()
     const seats = await buildScoringFixture({

@@ -166,11 +166,11 @@ describe('database', () => {
     }
   })
 
-  it('every connection gets WAL, synchronous=NORMAL, foreign keys and a busy timeout', () => {
+  it('every connection gets WAL, synchronous=FULL, foreign keys and a busy timeout', () => {
     temp = makeTempDb()
     const pragma = (name: string) => temp!.db.$client.pragma(name, { simple: true })
     expect(pragma('journal_mode')).toBe('wal')
-    expect(pragma('synchronous')).toBe(1)
+    expect(pragma('synchronous')).toBe(2)
     expect(pragma('foreign_keys')).toBe(1)
     expect(pragma('busy_timeout')).toBe(30_000)
     // A read-only connection keeps the database's WAL mode and the same safety settings.
@@ -178,7 +178,7 @@ describe('database', () => {
     try {
       expect(reader.$client.pragma('journal_mode', { simple: true })).toBe('wal')
       expect(reader.$client.pragma('foreign_keys', { simple: true })).toBe(1)
-      expect(reader.$client.pragma('synchronous', { simple: true })).toBe(1)
+      expect(reader.$client.pragma('synchronous', { simple: true })).toBe(2)
       expect(() => reader.$client.prepare(`INSERT INTO app_meta (key, value) VALUES ('x', 'y')`).run()).toThrow(/readonly/i)
     } finally {
       reader.$client.close()
