@@ -1,8 +1,8 @@
 // 资料清单 and 征求意见 over HTTP against the built server. Requests: the lead lists three documents
 // (a bad form is refused beside its field and keeps what was typed), the unit's contact uploads two
-// (a disguised file is 415 and leaves nothing), the lead confirms one and asks for more on the other
-// (a comment is required), the unit uploads again and both files stay; an overdue item shows on both
-// sides; another unit's contact gets 404 everywhere. Feedback: the lead sends the 征求意见稿, the
+// (a disguised file is 415, an oversized one 413, neither leaves anything), the lead confirms one
+// and asks for more on the other (a comment is required), the unit uploads again and both files
+// stay; an overdue item shows on both sides; another unit's contact gets 404 everywhere. Feedback: the lead sends the 征求意见稿, the
 // unit's contact answers on a section, an answer after a deadline is refused with the date, the lead
 // decides, and the next model carries the log into the composed document's annex.
 import { and, eq } from 'drizzle-orm'
@@ -107,13 +107,17 @@ describe('资料清单', () => {
     expect(await pageText(await lead.get(`/engagements/${educationId}`))).toContain(`href="${requestsUrl()}"`)
   })
 
-  test('the unit uploads two documents; a disguised file is 415 and nothing is stored', async () => {
+  test('the unit uploads two documents; a disguised file is 415, an oversized one 413, and neither is stored', async () => {
     const disguised = await upload(unit, '资助对象名单及发放台账', { bytes: Buffer.from('<html><script>alert(1)</script></html>'), name: '台账.pdf' }, '请查收')
     expect(disguised.status).toBe(415)
     const body = await pageText(disguised)
     expect(body).toContain('只能上传')
     expect(body).toContain('请查收')
+    const big = await upload(unit, '资助对象名单及发放台账', { bytes: Buffer.concat([PNG, Buffer.alloc(5.5 * 1024 * 1024)]), name: '大.png' })
+    expect(big.status).toBe(413)
+    expect(big.headers.get('connection')).toBe('close')
     expect(db.select().from(storedFiles).all()).toHaveLength(0)
+    expect(item('资助对象名单及发放台账').status).toBe('pending')
     expect((await upload(unit, '资助对象名单及发放台账', { bytes: PDF, name: '../../台账.pdf' }, '2025 年度全部名单')).status).toBe(200)
     expect((await upload(unit, '资金拨付凭证', { bytes: PNG, name: '凭证.png' })).status).toBe(200)
     expect(item('资助对象名单及发放台账').status).toBe('submitted')
