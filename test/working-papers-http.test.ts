@@ -10,10 +10,14 @@ import { and, eq } from 'drizzle-orm'
 import { zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
-import { auditLog, engagements, organizations, storedFiles, workingPapers, workingPaperVersions } from '../db/schema'
+import { auditLog, documentRequestFiles, engagements, engagementUnits, evaluatedUnits, organizations, storedFiles, users, workingPapers, workingPaperVersions } from '../db/schema'
 import { walkTree } from '../app/domain/indicators/tree'
 import { currentSheet, parseTree } from '../app/models/framework.server'
 import { startSheet } from '../app/services/sheet.server'
+import type { Actor } from '../app/domain/permissions'
+import { prepareFile } from '../app/files/store.server'
+import { newId } from '../app/ids.server'
+import { createRequest, uploadToRequest } from '../app/services/document-requests.server'
 import { deletePaper } from '../app/services/working-papers.server'
 import { buildReportModel } from '../reports/build-model.server'
 import { Client, loggedIn } from './helpers/http'
@@ -160,6 +164,36 @@ describe('versions', () => {
   })
 })
 
+describe('from document requests', () => {
+  test('a file the unit submitted becomes a paper on an indicator, without a copy, its source the unit', async () => {
+    const unitId = db.select().from(engagementUnits).where(eq(engagementUnits.engagementId, panel.engagementId)).get()!.evaluatedUnitId
+    const at = new Date()
+    const contactId = newId()
+    db.insert(users).values({ id: contactId, username: 'fx.unit', displayName: '卫健联络', role: 'unit_contact', evaluatedUnitId: unitId, passwordHash: 'x', createdAt: at.toISOString(), updatedAt: at.toISOString() }).run()
+    const contact: Actor = { userId: contactId, role: 'unit_contact', organizationId: null, orgAdmin: false, evaluatedUnitId: unitId }
+    const created = createRequest(db, panel.lead, panel.engagementId, form({ title: '基本公共卫生服务台账', description: '', dueDate: '2030-06-30', unitId }), at)
+    if (!created.ok) throw new Error(JSON.stringify(created.errors))
+    const prepared = await prepareFile(db, { bytes: PNG, filename: '台账.png' })
+    if (!prepared.ok) throw new Error(prepared.message)
+    expect(uploadToRequest(db, contact, created.value.id, { note: '', version: 1 }, prepared.file, at)).toMatchObject({ ok: true })
+    const requestFileId = db.select().from(documentRequestFiles).where(eq(documentRequestFiles.fileId, prepared.file.id)).get()!.id
+    expect(await (await lead.get(page())).text()).toContain('基本公共卫生服务台账')
+
+    const missing = await lead.post(page(), { intent: 'attach', requestFileId, title: '', indicatorCode: leaf, note: '' })
+    expect(missing.status).toBe(400)
+    expect(await missing.text()).toContain('请填写底稿名称')
+    const ok = await lead.post(page(), { intent: 'attach', requestFileId, title: '服务台账（单位提交）', indicatorCode: leaf, note: '' })
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toContain('已从资料清单添加工作底稿「服务台账（单位提交）」')
+    const paper = papers().find((p) => p.title === '服务台账（单位提交）')!
+    expect(versionsOf(paper.id)).toMatchObject([{ versionNo: 1, fileId: prepared.file.id, uploadedBy: contactId }])
+    // Once attached it is no longer offered, and attaching it again is refused beside the field.
+    const again = await lead.post(page(), { intent: 'attach', requestFileId, title: '再次添加', indicatorCode: leaf, note: '' })
+    expect(again.status).toBe(400)
+    expect(await again.text()).toContain('已添加为工作底稿')
+  })
+})
+
 describe('retention', () => {
   test('the date cannot be in the past; deletion is refused before it, by anyone', async () => {
     const past = await lead.post(page(), { intent: 'retention', retainUntil: '2001-01-01', version: '0' })
@@ -194,6 +228,7 @@ describe('experts', () => {
     const seat = panel.seats[0]!.seatId
     const html = await (await expert.get(`/expert/seats/${seat}/score`)).text()
     expect(html).toContain('资金拨付凭证')
+    expect(html).toContain('服务台账（单位提交）')
     const paper = papers().find((p) => p.title === '资金拨付凭证')!
     const latest = versionsOf(paper.id).at(-1)!
     expect(html).toContain(`/expert/seats/${seat}/papers/${latest.id}`)
@@ -224,10 +259,12 @@ describe('the report', () => {
     if (!built.ok) throw new Error(JSON.stringify(built.errors))
     const agencyId = db.select().from(engagements).where(eq(engagements.id, panel.engagementId)).get()!.agencyId
     const agencyName = db.select().from(organizations).where(eq(organizations.id, agencyId)).get()!.name
-    expect(built.value.evidence).toHaveLength(1)
-    const [item] = built.value.evidence
-    expect(item).toMatchObject({ code: leaf, title: '资金拨付凭证' })
-    const uploadedOn = new Date(new Date(versionsOf(papers().find((p) => p.title === '资金拨付凭证')!.id).at(-1)!.uploadedAt).getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-    expect(item!.source).toBe(`${agencyName}，${uploadedOn}`)
+    const beijing = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+    const latestOf = (title: string) => versionsOf(papers().find((p) => p.title === title)!.id).at(-1)!
+    const unitName = db.select().from(evaluatedUnits).innerJoin(engagementUnits, eq(engagementUnits.evaluatedUnitId, evaluatedUnits.id)).where(eq(engagementUnits.engagementId, panel.engagementId)).get()!.evaluated_units.name
+    expect(built.value.evidence).toEqual([
+      { code: leaf, title: '资金拨付凭证', source: `${agencyName}，${beijing(latestOf('资金拨付凭证').uploadedAt)}` },
+      { code: leaf, title: '服务台账（单位提交）', source: `${unitName}，${beijing(latestOf('服务台账（单位提交）').uploadedAt)}` },
+    ])
   })
 })

@@ -9,7 +9,7 @@ import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
 import { MAX_STORED_FILE_BYTES, MAX_STORED_FILE_MB } from '~/files/limits'
 import { discardFile, prepareFile } from '~/files/store.server'
-import { addPaper, addPaperVersion, deletePaper, mayUploadPapers, papersPage, parsePaperForm, setRetention } from '~/services/working-papers.server'
+import { addPaper, addPaperVersion, attachRequestFile, deletePaper, mayUploadPapers, papersPage, parsePaperForm, setRetention } from '~/services/working-papers.server'
 import { formatDateTime } from '~/utils/datetime'
 import { readUpload, uploadRefusalHeaders } from '~/utils/upload.server'
 
@@ -36,6 +36,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb()
   const engagementId = params.id ?? ''
   const reply = (intent: string, status: number, d: Partial<ActionData>, init?: HeadersInit) => data<ActionData>({ intent, errors: {}, values: {}, done: null, ...d }, { status, headers: init })
+  const refusal = (intent: string, failure: { status: number; errors: Record<string, string>; values?: Record<string, unknown> }) => {
+    if (failure.status === 404) throw notFound()
+    return reply(intent, failure.status, { errors: failure.errors, values: stringValues(failure.values ?? {}) })
+  }
 
   // Whoever is not on the engagement's team is refused before the body is read.
   const mayUpload = mayUploadPapers(db, actor, engagementId)
@@ -64,13 +68,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   const fd = await request.formData()
   const intent = String(fd.get('intent') ?? '')
-  if (intent !== 'retention' && intent !== 'delete') return reply(intent, 400, { errors: { _form: '不支持此操作' } })
-  const result = intent === 'retention' ? setRetention(db, actor, engagementId, fd, now()) : deletePaper(db, actor, engagementId, fd, now())
-  if (!result.ok) {
-    if (result.status === 404) throw notFound()
-    return reply(intent, result.status, { errors: result.errors, values: stringValues(result.values ?? {}) })
+  if (intent === 'retention') {
+    const result = setRetention(db, actor, engagementId, fd, now())
+    return result.ok ? reply(intent, 200, { done: `保管期限已设为 ${result.value.retainUntil}。` }) : refusal(intent, result)
   }
-  return reply(intent, 200, { done: 'retainUntil' in result.value ? `保管期限已设为 ${result.value.retainUntil}。` : '已删除该工作底稿（文件仍保留备查）。' })
+  if (intent === 'delete') {
+    const result = deletePaper(db, actor, engagementId, fd, now())
+    return result.ok ? reply(intent, 200, { done: '已删除该工作底稿（文件仍保留备查）。' }) : refusal(intent, result)
+  }
+  if (intent === 'attach') {
+    const result = attachRequestFile(db, actor, engagementId, fd, now())
+    return result.ok ? reply(intent, 200, { done: `已从资料清单添加工作底稿「${result.value.title}」。` }) : refusal(intent, result)
+  }
+  return reply(intent, 400, { errors: { _form: '不支持此操作' } })
 }
 
 function stringValues(values: Record<string, unknown>): Record<string, string> {
@@ -154,6 +164,48 @@ export default function WorkingPapers() {
             <div>
               <button type="submit" className="primary" disabled={busy}>
                 上传
+              </button>
+            </div>
+          </Form>
+        </div>
+      ) : null}
+
+      {d.mayUpload && d.requestFiles.length > 0 ? (
+        <div className="card">
+          <h2>从资料清单添加</h2>
+          <p className="muted small">被评价单位按资料清单提交的文件，可直接作为工作底稿（不另存副本，来源记为提交单位）。</p>
+          <Form method="post" noValidate className="stack" data-testid="attach-form">
+            <input type="hidden" name="intent" value="attach" />
+            <FormError error={errorsFor('attach')._form} />
+            <Field name="requestFileId" id="attach-file" label="资料清单中的文件" error={errorsFor('attach').requestFileId}>
+              {(f) => (
+                <select {...f} defaultValue={valueOf('attach', 'requestFileId')}>
+                  <option value="">请选择</option>
+                  {d.requestFiles.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {`${r.unitName} ·「${r.requestTitle}」第 ${r.versionNo} 份 · ${r.name}`}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field name="title" id="attach-title" label="底稿名称" error={errorsFor('attach').title}>
+              {(f) => <input {...f} maxLength={200} defaultValue={valueOf('attach', 'title')} />}
+            </Field>
+            <Field name="indicatorCode" id="attach-indicator" label="对应指标" error={errorsFor('attach').indicatorCode}>
+              {(f) => (
+                <select {...f} defaultValue={valueOf('attach', 'indicatorCode')}>
+                  <option value="">项目整体（不对应具体指标）</option>
+                  <IndicatorOptions indicators={d.indicators} />
+                </select>
+              )}
+            </Field>
+            <Field name="note" id="attach-note" label="说明（可空）" error={errorsFor('attach').note}>
+              {(f) => <textarea {...f} rows={2} maxLength={2000} defaultValue={valueOf('attach', 'note')} />}
+            </Field>
+            <div>
+              <button type="submit" disabled={busy}>
+                添加为工作底稿
               </button>
             </div>
           </Form>

@@ -2,10 +2,10 @@
 // sheet; each upload is a new version (a stored file is never replaced). Papers are kept until the
 // engagement's retention date; after it only the agency's admin may delete one, as a soft delete with
 // a reason (the files stay). Experts read the papers of the indicators they score through their seat.
-import { and, asc, desc, eq } from 'drizzle-orm'
+import { and, asc, desc, eq, notExists } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db, Tx } from '../../db/client.server'
-import { engagementRetention, stageTransitions, users, workingPapers, workingPaperVersions } from '../../db/schema'
+import { documentRequestFiles, documentRequests, engagementRetention, evaluatedUnits, stageTransitions, storedFiles, users, workingPapers, workingPaperVersions } from '../../db/schema'
 import { beijingDate } from '../domain/finance/rectification'
 import { retentionOf, retentionPassed, type Retention } from '../domain/fieldwork/retention'
 import { walkTree } from '../domain/indicators/tree'
@@ -87,13 +87,15 @@ export function papersPage(db: Db, actor: Actor, engagementId: string, indicator
     .filter((g) => g.papers.length > 0)
   const resource = engagementResource(e)
   const retention = retentionFor(db, e.id)
+  const mayUpload = can(actor, 'papers.upload', resource)
   return {
     engagement: { id: e.id, name: e.name, stage: e.stage },
     indicators,
     filter: indicator,
     groups,
     retention,
-    mayUpload: can(actor, 'papers.upload', resource),
+    mayUpload,
+    requestFiles: mayUpload ? unattachedRequestFiles(db, e.id) : [],
     maySetRetention: can(actor, 'papers.retention', resource),
     mayDelete: can(actor, 'papers.delete', resource) && retentionPassed(retention, beijingDate(now)),
   }
@@ -260,4 +262,52 @@ export function paperFileForExpert(db: Db, actor: Actor, seatId: string, version
   if (!scope || !found || found.paper.engagementId !== scope.engagementId || found.paper.deletedAt) return undefined
   if (found.paper.indicatorCode === null || !scope.leafCodes.includes(found.paper.indicatorCode)) return undefined
   return openStoredFile(db, found.fileId)
+}
+
+/** Files the evaluated units uploaded against the engagement's document requests, not yet a paper. */
+function unattachedRequestFiles(db: Db | Tx, engagementId: string) {
+  return db
+    .select({ id: documentRequestFiles.id, fileId: documentRequestFiles.fileId, versionNo: documentRequestFiles.versionNo, requestTitle: documentRequests.title, unitName: evaluatedUnits.name, name: storedFiles.originalName, uploadedAt: storedFiles.uploadedAt })
+    .from(documentRequestFiles)
+    .innerJoin(documentRequests, eq(documentRequests.id, documentRequestFiles.requestId))
+    .innerJoin(evaluatedUnits, eq(evaluatedUnits.id, documentRequests.evaluatedUnitId))
+    .innerJoin(storedFiles, eq(storedFiles.id, documentRequestFiles.fileId))
+    .where(and(eq(documentRequests.engagementId, engagementId), notExists(db.select({ one: workingPaperVersions.id }).from(workingPaperVersions).where(eq(workingPaperVersions.fileId, documentRequestFiles.fileId)))))
+    .orderBy(asc(documentRequests.createdAt), asc(documentRequestFiles.versionNo))
+    .all()
+}
+
+const attachSchema = z.object({
+  requestFileId: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().refine(isId, '请选择资料清单中的文件')),
+  title: text({ label: '底稿名称', max: MAX_TITLE }),
+  indicatorCode: paperSchema.shape.indicatorCode,
+  note: paperSchema.shape.note,
+})
+
+/**
+ * 从资料清单添加: a file the evaluated unit submitted against a document request becomes a paper (on an
+ * indicator or the engagement) without a copy: its first version is that stored file, uploaded by
+ * the unit's contact, so the evidence list names the unit as the source.
+ */
+export function attachRequestFile(db: Db, actor: Actor, engagementId: string, fd: FormData, now: Date): Result<{ paperId: string; versionId: string; title: string }> {
+  return inTransaction(db, (tx) => {
+    const e = engagementFor(tx, actor, engagementId)
+    if (!e) return NOT_FOUND
+    if (!can(actor, 'papers.upload', engagementResource(e))) return forbidden('只有项目组成员可以在项目归档前添加工作底稿')
+    const values = { requestFileId: String(fd.get('requestFileId') ?? ''), title: String(fd.get('title') ?? ''), indicatorCode: String(fd.get('indicatorCode') ?? ''), note: String(fd.get('note') ?? '') }
+    const parsed = attachSchema.safeParse(values)
+    if (!parsed.success) return { ok: false, status: 400, errors: issuesToErrors(parsed.error.issues), values }
+    const source = unattachedRequestFiles(tx, e.id).find((f) => f.id === parsed.data.requestFileId)
+    if (!source) return { ok: false, status: 400, errors: { requestFileId: '该文件不在本项目的资料清单中，或已添加为工作底稿' }, values }
+    const indicator = parsed.data.indicatorCode === '' ? null : sheetIndicators(tx, e.id).find((i) => i.code === parsed.data.indicatorCode)
+    if (indicator === undefined) return { ok: false, status: 400, errors: { indicatorCode: `指标 ${parsed.data.indicatorCode} 不在本项目的评分表中，请重新选择` }, values }
+    const uploader = tx.select({ uploadedBy: storedFiles.uploadedBy }).from(storedFiles).where(eq(storedFiles.id, source.fileId)).get()!
+    const paperId = newId()
+    const versionId = newId()
+    const at = now.toISOString()
+    tx.insert(workingPapers).values({ id: paperId, engagementId: e.id, indicatorCode: indicator?.code ?? null, title: parsed.data.title, note: parsed.data.note, createdBy: actor.userId, createdAt: at }).run()
+    tx.insert(workingPaperVersions).values({ id: versionId, paperId, versionNo: 1, fileId: source.fileId, comment: `来自资料清单「${source.requestTitle}」第 ${source.versionNo} 份`, uploadedBy: uploader.uploadedBy, uploadedAt: source.uploadedAt }).run()
+    appendAudit(tx, { actor: auditActor(actor), action: 'paper.create', entity: 'engagement', entityId: e.id, after: { paperId, indicatorCode: indicator?.code ?? null, title: parsed.data.title, fileId: source.fileId, requestFileId: source.id }, at: now })
+    return { ok: true, value: { paperId, versionId, title: parsed.data.title } }
+  })
 }
