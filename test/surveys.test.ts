@@ -13,6 +13,7 @@ import { formatMargin, formatPercent } from '../app/domain/fieldwork/ratio'
 import { likertLevels, marginOfError, suggestedSatisfactionScore, surveyStatistics, type Questionnaire, type SurveyResponse } from '../app/domain/fieldwork/survey'
 import type { Actor } from '../app/domain/permissions'
 import { filesRoot } from '../app/files/store.server'
+import { surveysForReport } from '../app/models/surveys.server'
 import { indicatorDataFor, indicatorDataPage } from '../app/services/indicator-data.server'
 import {
   createSurvey,
@@ -22,7 +23,6 @@ import {
   importResponses,
   saveSurvey,
   surveyPage,
-  surveysForReport,
   surveysPage,
   uploadResponses,
 } from '../app/services/surveys.server'

@@ -15,7 +15,6 @@ import {
   parseSurveyResponses,
   suggestColumnMapping,
   suggestedSatisfactionScore,
-  surveyStatistics,
   validateQuestionnaire,
   type ColumnMapping,
   type ImportProblem,
@@ -25,14 +24,12 @@ import {
   type QuestionnaireProblem,
   type QuestionKind,
   type SurveyQuestion,
-  type SurveyResponse,
   type SurveyStatistics,
   type SurveyTable,
 } from '../domain/fieldwork/survey'
 import type { Suggestion } from '../domain/indicators/rules'
 import { walkTree, type IndicatorNode, type ScoringRule } from '../domain/indicators/tree'
 import { can, type Actor } from '../domain/permissions'
-import type { SurveyFacts } from '../../reports/model'
 import { cleanText } from '../domain/text'
 import { readSurveyCsv, readSurveyXlsx, type TableRead } from '../excel/survey-table.server'
 import { discardFile, openStoredFile, prepareCsvFile, prepareFile, recordFile, sniffKind, type PreparedFile, type Refusal } from '../files/store.server'
@@ -40,6 +37,7 @@ import { isId, newId } from '../ids.server'
 import { appendAudit, auditActor } from '../models/audit.server'
 import { engagementResource, type EngagementDetail } from '../models/engagement.server'
 import { currentSheet, parseTree } from '../models/framework.server'
+import { questionnaireOf, statisticsOf } from '../models/surveys.server'
 import { formValues, parseForm, text, versionField, type FieldErrors, type FormValues } from '../utils/form'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { inTransaction } from './transaction.server'
@@ -64,16 +62,8 @@ const STARTER: Questionnaire = { scale: 'very', questions: [{ id: 'q1', kind: 'l
 // ---------------------------------------------------------------------------------------------
 // Reading stored JSON (written only by this service)
 
-export function questionnaireOf(row: Pick<SurveyRow, 'questionnaireJson'>): Questionnaire {
-  return JSON.parse(row.questionnaireJson) as Questionnaire
-}
-
 function mappingOf(row: Pick<ImportRow, 'mappingJson'>): ColumnMapping | null {
   return row.mappingJson === null ? null : (JSON.parse(row.mappingJson) as ColumnMapping)
-}
-
-function responsesOf(rows: readonly Pick<ImportRow, 'responsesJson'>[]): SurveyResponse[] {
-  return rows.flatMap((r) => (r.responsesJson === null ? [] : (JSON.parse(r.responsesJson) as SurveyResponse[])))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,20 +86,6 @@ const mayManage = (actor: Actor, e: EngagementDetail) => can(actor, 'survey.mana
 
 function manageRefusal(e: EngagementDetail): Failure {
   return { ok: false, status: 403, errors: { _form: e.stage === 'archived' ? '项目已归档，调查不能再修改' : '无权修改该项目的满意度调查' } }
-}
-
-function importedRows(db: Db | Tx, surveyId: string): ImportRow[] {
-  return db
-    .select()
-    .from(surveyImports)
-    .where(and(eq(surveyImports.surveyId, surveyId), eq(surveyImports.status, 'imported')))
-    .orderBy(asc(surveyImports.importedAt), asc(surveyImports.id))
-    .all()
-}
-
-/** The survey's figures over every imported batch. */
-export function statisticsOf(db: Db | Tx, survey: SurveyRow): SurveyStatistics {
-  return surveyStatistics(questionnaireOf(survey), responsesOf(importedRows(db, survey.id)), { population: survey.population })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,29 +595,3 @@ export function discardUpload(db: Db, actor: Actor, engagementId: string, survey
 
 // ---------------------------------------------------------------------------------------------
 // The report
-
-/** Every survey of the engagement with imported responses, as the evaluation report prints them. */
-export function surveysForReport(db: Db | Tx, engagementId: string): SurveyFacts[] {
-  return db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.engagementId, engagementId), eq(surveys.status, 'collected')))
-    .orderBy(asc(surveys.createdAt), asc(surveys.id))
-    .all()
-    .map((s) => {
-      const stats = statisticsOf(db, s)
-      return {
-        title: s.title,
-        indicatorCode: s.indicatorCode,
-        sampleSize: stats.sampleSize,
-        validResponses: stats.validResponses,
-        satisfied: stats.satisfied,
-        marginOfError: stats.marginOfError,
-        basis: stats.basis,
-        population: stats.population,
-        items: stats.items.flatMap((item) =>
-          item.kind === 'text' ? [] : [{ title: item.title, kind: item.kind, counts: item.distribution.map((d) => ({ label: d.label, count: d.count })), satisfied: item.kind === 'likert' ? item.satisfied : null }],
-        ),
-      }
-    })
-}
