@@ -11,8 +11,9 @@ import { Field, FormError } from '~/components/field'
 import { LIKERT_SCALES, likertLevels, MAX_OPTIONS, QUESTION_KINDS, type Questionnaire, type LikertScale } from '~/domain/fieldwork/survey'
 import { pointsText } from '~/domain/indicators/rules'
 import { MAX_STORED_FILE_BYTES, MAX_STORED_FILE_MB } from '~/files/limits'
-import { MAX_SURVEY_TITLE, mayUpload, saveSurvey, surveyPage, SURVEY_FILE_TYPES_TEXT, uploadResponses, type SurveyResultItem } from '~/services/surveys.server'
+import { mayUpload, saveSurvey, surveyPage, uploadResponses, type SurveyResultItem } from '~/services/surveys.server'
 import { formatDateTime } from '~/utils/datetime'
+import { MAX_SURVEY_TITLE, SURVEY_FILE_TYPES_TEXT } from '~/utils/survey-limits'
 import { readUpload, uploadRefusalHeaders } from '~/utils/upload.server'
 
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders

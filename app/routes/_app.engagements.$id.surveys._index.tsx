@@ -5,7 +5,8 @@ import { getDb } from '../../db/client.server'
 import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
-import { createSurvey, MAX_SURVEY_TITLE, surveysPage } from '~/services/surveys.server'
+import { createSurvey, surveysPage } from '~/services/surveys.server'
+import { MAX_SURVEY_TITLE } from '~/utils/survey-limits'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `满意度调查 · ${data?.engagement.name ?? '评价项目'} · EvalDesk` }]
 

@@ -39,6 +39,7 @@ import { engagementResource, type EngagementDetail } from '../models/engagement.
 import { currentSheet, parseTree } from '../models/framework.server'
 import { questionnaireOf, statisticsOf } from '../models/surveys.server'
 import { formValues, parseForm, text, versionField, type FieldErrors, type FormValues } from '../utils/form'
+import { MAX_SURVEY_TITLE, SURVEY_FILE_TYPES_TEXT } from '../utils/survey-limits'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { inTransaction } from './transaction.server'
 
@@ -48,7 +49,6 @@ type Result<T> = { ok: true; value: T } | Failure
 const NOT_FOUND: Failure = { ok: false, status: 404, errors: { _form: '未找到该满意度调查' } }
 const CONFLICT: Failure = { ok: false, status: 409, errors: { _form: CONFLICT_MESSAGE } }
 
-export const MAX_SURVEY_TITLE = 100
 export const MAX_POPULATION = 1_000_000_000
 /** Rows shown in the preview of an upload; problems are listed in full. */
 export const PREVIEW_ROWS = 10
@@ -397,8 +397,6 @@ export function saveSurvey(db: Db, actor: Actor, engagementId: string, surveyId:
 
 // ---------------------------------------------------------------------------------------------
 // Uploading, mapping, previewing and importing responses
-
-export const SURVEY_FILE_TYPES_TEXT = 'Excel（.xlsx）或 CSV（.csv）'
 
 function isZip(bytes: Buffer): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
