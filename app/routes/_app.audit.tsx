@@ -88,6 +88,10 @@ const ACTION_LABELS: Record<string, string> = {
   'monitoring.thresholds.save': '修改监控预警阈值',
   'monitoring.suggestions.save': '保存监控工作建议',
   'monitoring.report.generate': '生成绩效运行监控报告',
+  'paper.create': '添加工作底稿',
+  'paper.version': '上传工作底稿新版本',
+  'paper.retention': '设置工作底稿保管期限',
+  'paper.delete': '删除工作底稿',
 }
 
 const ENTITY_LABELS: Record<string, string> = {
