@@ -217,7 +217,13 @@ describe('a CSV with a bad row', () => {
   test('nothing is imported, and every problem names its row and column', async () => {
     const created = createSurvey(db, lead, engagementId, form({ title: '第二轮满意度调查' }), tick())
     secondSurveyId = created.ok ? created.value.id : ''
-    expect(saveSurvey(db, lead, engagementId, secondSurveyId, settingsForm(1, { title: '第二轮满意度调查' }), tick()).ok).toBe(true)
+    // D102 is fed by the first survey: the second is created unlinked and may not take it.
+    expect(surveyRow(secondSurveyId).indicatorCode).toBeNull()
+    expect(saveSurvey(db, lead, engagementId, secondSurveyId, settingsForm(1, { title: '第二轮满意度调查' }), tick())).toMatchObject({
+      ok: false,
+      errors: { indicatorCode: '指标 D102 已由调查《受助学生及家长满意度调查》提供数据，一个指标只能关联一项调查' },
+    })
+    expect(saveSurvey(db, lead, engagementId, secondSurveyId, settingsForm(1, { title: '第二轮满意度调查', indicatorCode: '' }), tick()).ok).toBe(true)
     const before = d102()!
     const up = await uploadResponses(db, lead, engagementId, secondSurveyId, { bytes: csv(['非常满意,满意,学生,', '满意,很好,家长,无', '一般,一般,教师,']), filename: 'export.csv' }, tick())
     expect(up.ok).toBe(true)

@@ -98,6 +98,16 @@ function leaves(db: Db | Tx, engagementId: string): { node: IndicatorNode; path:
   return sheet ? walkTree(parseTree(sheet.treeJson)).filter(({ node }) => node.children.length === 0) : []
 }
 
+/** Another survey of the engagement already feeding this leaf, if any. */
+function linkedBy(db: Db | Tx, engagementId: string, code: string, exceptSurveyId: string | null): { title: string } | undefined {
+  return db
+    .select({ id: surveys.id, title: surveys.title })
+    .from(surveys)
+    .where(and(eq(surveys.engagementId, engagementId), eq(surveys.indicatorCode, code)))
+    .all()
+    .find((s) => s.id !== exceptSurveyId)
+}
+
 /** Leaves a survey may feed, 满意度-rule leaves first. */
 function linkableIndicators(db: Db | Tx, engagementId: string): LinkableIndicator[] {
   return leaves(db, engagementId)
@@ -201,7 +211,7 @@ export function createSurvey(db: Db, actor: Actor, engagementId: string, fd: For
     if (taken) return { ok: false, status: 400, errors: { title: `本项目已有名为「${parsed.data.title}」的调查` }, values: formValues(fd) }
     const id = newId()
     const at = now.toISOString()
-    const survey = { id, engagementId: e.id, title: parsed.data.title, questionnaireJson: JSON.stringify(STARTER), population: null, indicatorCode: linkableIndicators(tx, e.id).find((l) => l.isSurveyRule)?.code ?? null, createdBy: actor.userId, createdAt: at, updatedAt: at }
+    const survey = { id, engagementId: e.id, title: parsed.data.title, questionnaireJson: JSON.stringify(STARTER), population: null, indicatorCode: linkableIndicators(tx, e.id).find((l) => l.isSurveyRule && !linkedBy(tx, e.id, l.code, null))?.code ?? null, createdBy: actor.userId, createdAt: at, updatedAt: at }
     tx.insert(surveys).values(survey).run()
     appendAudit(tx, { actor: auditActor(actor), action: 'survey.create', entity: 'survey', entityId: id, before: null, after: { engagementId: e.id, title: survey.title, indicatorCode: survey.indicatorCode }, at: now })
     return { ok: true, value: { id } }
@@ -370,7 +380,10 @@ export function saveSurvey(db: Db, actor: Actor, engagementId: string, surveyId:
       for (const p of validateQuestionnaire(questionnaire)) errors[problemKey(p, rowOf)] ??= p.message
     }
     const indicatorCode = parsed.ok ? parsed.data.indicatorCode : ''
+    const other = indicatorCode === '' ? undefined : linkedBy(tx, e.id, indicatorCode, survey.id)
     if (indicatorCode !== '' && !linkableIndicators(tx, e.id).some((l) => l.code === indicatorCode)) errors.indicatorCode = `评分表中没有末级指标 ${indicatorCode}`
+    // Two surveys feeding one leaf would overwrite each other's rate in its 评价数据.
+    else if (other) errors.indicatorCode = `指标 ${indicatorCode} 已由调查《${other.title}》提供数据，一个指标只能关联一项调查`
     if (!parsed.ok || Object.keys(errors).length > 0) return { ok: false, status: 400, errors, values }
     if (parsed.data.version !== survey.version) return { ...CONFLICT, values }
     const title = parsed.data.title
