@@ -92,6 +92,11 @@ const ACTION_LABELS: Record<string, string> = {
   'paper.version': '上传工作底稿新版本',
   'paper.retention': '设置工作底稿保管期限',
   'paper.delete': '删除工作底稿',
+  'survey.create': '新建满意度调查',
+  'survey.update': '修改满意度调查',
+  'survey.upload': '上传调查答卷文件',
+  'survey.import': '导入调查答卷',
+  'survey.discard_upload': '放弃调查答卷文件',
 }
 
 const ENTITY_LABELS: Record<string, string> = {
