@@ -19,8 +19,8 @@ describe('the survey in the evaluation report', () => {
     expect(likert.kind).toBe('table')
     expect(likert.header[0]!.map((c) => c.text)).toEqual(['题目', '非常满意', '满意', '一般', '不满意', '非常不满意', '满意率'])
     expect(likert.rows.map((r) => r.map((c) => c.text))).toEqual([
-      ['总体满意度', '215（52.2%）', '158（38.3%）', '30（7.3%）', '7（1.7%）', '2（0.5%）', '90.5%'],
-      ['资助资金发放及时性', '230（55.8%）', '140（34.0%）', '35（8.5%）', '5（1.2%）', '2（0.5%）', '89.8%'],
+      ['总体满意度', '215\n52.2%', '158\n38.3%', '30\n7.3%', '7\n1.7%', '2\n0.5%', '90.5%'],
+      ['资助资金发放及时性', '230\n55.8%', '140\n34.0%', '35\n8.5%', '5\n1.2%', '2\n0.5%', '89.8%'],
     ])
     const single = body[sentence + 2] as TableBlock
     expect(single.caption).toBe('《受助学生家长满意度调查》填表人身份')

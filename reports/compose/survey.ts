@@ -7,7 +7,8 @@ import type { SurveyFacts, SurveyItemFacts } from '../model'
 import { headerRow, type Outline } from './outline'
 
 function countText(count: number, total: number): string {
-  return total === 0 ? String(count) : `${count}（${formatPercent(ratio(count, total))}）`
+  // Count above share: a narrow level column would break 「215（52.2%）」 mid-number.
+  return total === 0 ? String(count) : `${count}\n${formatPercent(ratio(count, total))}`
 }
 
 function summary(s: SurveyFacts): string {
