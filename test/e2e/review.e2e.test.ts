@@ -237,7 +237,8 @@ test('submit → return with two comments → answer → resubmit → accept →
   await unit.setInputFiles('#f-file', evidenceFile)
   await unit.click('[data-testid=report-form] button:has-text("提交")')
   await unit.waitForSelector('text=已报告整改情况并上传佐证材料。')
-  await expect(unit.locator('[data-testid=item-status]').innerText()).resolves.toBe('已报告')
+  // The status settles once the page's data is revalidated after the action; wait for it.
+  await unit.waitForSelector('[data-testid=item-status]:text-is("已报告")')
 
   // The reviewer downloads exactly the uploaded evidence and passes the item.
   await reviewer.goto(`${server.url}${itemPath}`)
@@ -247,7 +248,7 @@ test('submit → return with two comments → answer → resubmit → accept →
   await reviewer.selectOption('#f-verdict', 'pass')
   await reviewer.click('[data-testid=verify-form] button:has-text("提交核验结论")')
   await reviewer.waitForSelector('text=已核验通过。')
-  await expect(reviewer.locator('[data-testid=item-status]').innerText()).resolves.toBe('已通过')
+  await reviewer.waitForSelector('[data-testid=item-status]:text-is("已通过")')
   await unit.goto(`${server.url}/unit/rectification`)
   await expect(unit.locator(`tr[data-item="${itemId}"]`).innerText()).resolves.toContain('已通过')
 
