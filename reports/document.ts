@@ -46,7 +46,17 @@ export type TableBlock = {
 
 export type PageBreakBlock = { kind: 'pageBreak' }
 
-export type Block = ParagraphBlock | HeadingBlock | TableBlock | PageBreakBlock
+/** One bar: `share` (0..1) is its length as a part of the full bar width; `valueText` is printed after it. */
+export type Bar = { label: string; share: number; valueText: string }
+
+/**
+ * A horizontal bar chart (a survey's rates or level distribution): caption above, one labelled bar per
+ * item, `note` below. Shares, not raw values, so every renderer scales bars alike (1 = the full width)
+ * and prints the composer's rounding in `valueText`. Kept on one page where it fits.
+ */
+export type BarChartBlock = { kind: 'barChart'; caption: string; bars: Bar[]; note?: string }
+
+export type Block = ParagraphBlock | HeadingBlock | TableBlock | BarChartBlock | PageBreakBlock
 
 export type CoverLine = { label: string; value: string }
 
@@ -89,6 +99,11 @@ export const labelled = (label: string, text: string): ParagraphBlock => ({ kind
 export const heading = (level: HeadingBlock['level'], text: string, anchor: string): HeadingBlock => ({ kind: 'heading', level, text, anchor })
 export const pageBreak: PageBreakBlock = { kind: 'pageBreak' }
 export const cell = (text: string, more: Omit<TableCell, 'text'> = {}): TableCell => ({ text, ...more })
+
+/** A bar's share clamped to [0, 1] (NaN as 0), so a stray value cannot draw outside the chart. */
+export function barShare(bar: Bar): number {
+  return bar.share > 0 ? Math.min(1, bar.share) : 0
+}
 
 /** Every heading in document order (front matter, then body): what a TOC or a test walks. */
 export function headingsOf(doc: ReportDocument): HeadingBlock[] {

@@ -1,6 +1,6 @@
 // The on-screen report (reports/html/ReportView): the same blocks as the DOCX and PDF, as HTML a
 // reviewer reads in the browser: numbered headings with link targets, the contents, paragraphs with
-// their bold labels, and tables whose merged cells keep their rowSpan/colSpan.
+// their bold labels, tables whose merged cells keep their rowSpan/colSpan, and bar charts.
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, test } from 'vitest'
@@ -49,6 +49,25 @@ describe('ReportView', () => {
     expect(out).toContain('<td style="text-align:right">8</td>')
     expect(out).toContain('<col style="width:25.00%"/>')
     expect(out).toContain('注：得分为专家组合议结果。')
+  })
+
+  test('a bar chart is a captioned list: label, a bar as wide as its share of four fifths of the track, value, note', () => {
+    const doc: ReportDocument = {
+      ...sampleDocument(),
+      body: [{ kind: 'barChart', caption: '图1 各题满意率', bars: [{ label: '总体满意度', share: 0.905, valueText: '90.5%' }, { label: '无人满意', share: 0, valueText: '0.0%' }, { label: '越界', share: 1.5, valueText: '—' }], note: '注：测试。' }],
+    }
+    const out = html(doc)
+    expect(out).toContain('<figcaption>图1 各题满意率</figcaption>')
+    expect(out).toContain('<span class="rv-bar-label">总体满意度</span><span class="rv-bar-track"><span class="rv-bar" style="width:72.40%"></span><span>90.5%</span></span>')
+    expect(out).toContain('<span class="rv-bar" style="width:0.00%"></span><span>0.0%</span>')
+    expect(out).toContain('<span class="rv-bar" style="width:80.00%"></span><span>—</span>')
+    expect(out).toContain('注：测试。')
+  })
+
+  test('the evaluation report shows its survey chart', () => {
+    const out = html(composeDocument(evaluationModel()))
+    expect(out).toContain('<figcaption>《受助学生家长满意度调查》各题满意率</figcaption>')
+    expect(out).toContain('<span class="rv-bar-label">资助资金发放及时性</span>')
   })
 
   test('text is escaped, never markup', () => {

@@ -1,8 +1,9 @@
 // A satisfaction survey (满意度调查) under the analysis of the indicator it feeds: one sentence with
 // the sample, the rate and its 95 % margin, then a table of the Likert items (count and share per
-// level, item rate) and one per single-choice item. Tables only: the DOCX/PDF carry no chart.
-import { formatMargin, formatPercent, ratio } from '../../app/domain/fieldwork/ratio'
-import { cell } from '../document'
+// level, item rate) with a bar chart after it, and one table per single-choice item.
+import { formatMargin, formatPercent, ratio, ratioValue } from '../../app/domain/fieldwork/ratio'
+import { SATISFIED_LEVEL_COUNT } from '../../app/domain/fieldwork/survey'
+import { cell, type BarChartBlock } from '../document'
 import type { SurveyFacts, SurveyItemFacts } from '../model'
 import { headerRow, type Outline } from './outline'
 
@@ -42,10 +43,34 @@ function singleTable(s: SurveyFacts, item: SurveyItemFacts) {
   }
 }
 
+/**
+ * Several Likert items: each item's satisfied share, the figure the rate is read from. A single item:
+ * its level distribution, since a chart of one rate would be a lone bar repeating the sentence above.
+ */
+export function likertChart(s: SurveyFacts, items: SurveyItemFacts[]): BarChartBlock {
+  const levels = items[0]!.counts.map((c) => `「${c.label}」`)
+  if (items.length === 1) {
+    const item = items[0]!
+    const total = item.counts.reduce((a, c) => a + c.count, 0)
+    return {
+      kind: 'barChart',
+      caption: `《${s.title}》${item.title}各等级占比`,
+      bars: item.counts.map((c) => ({ label: c.label, share: total === 0 ? 0 : c.count / total, valueText: total === 0 ? String(c.count) : `${formatPercent(ratio(c.count, total))}（${c.count}）` })),
+      note: `注：括号内为人数，占比以有效问卷 ${total} 份为基数。`,
+    }
+  }
+  return {
+    kind: 'barChart',
+    caption: `《${s.title}》各题满意率`,
+    bars: items.map((item) => ({ label: item.title, share: item.satisfied ? ratioValue(item.satisfied) : 0, valueText: item.satisfied ? formatPercent(item.satisfied) : '—' })),
+    note: `注：满意率为选择${levels.slice(0, SATISFIED_LEVEL_COUNT).join('或')}的有效问卷占比。`,
+  }
+}
+
 export function surveyBlocks(o: Outline, s: SurveyFacts): void {
   o.paragraph(summary(s))
   if (s.validResponses === 0) return
   const likert = s.items.filter((i) => i.kind === 'likert')
-  if (likert.length > 0) o.table(likertTable(s, likert))
+  if (likert.length > 0) o.table(likertTable(s, likert)).push(likertChart(s, likert))
   for (const item of s.items.filter((i) => i.kind === 'single')) o.table(singleTable(s, item))
 }

@@ -15,11 +15,13 @@ import {
 import { strFromU8, unzipSync } from 'fflate'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cell, headingsOf, placeCells, type ReportDocument, type TableBlock } from '../document'
+import { chartDocument, SHORT_CHART } from '../fixtures/chart-documents'
 import { edgeDocument } from '../fixtures/edge-document'
+import { docxText } from '../../test/helpers/file-text'
 import { sampleDocument, sampleIndicators } from '../fixtures/sample-document'
 import { FACES, LATIN_FACE } from './fonts'
 import { STYLE } from './styles'
-import { columnWidths, gridRows, renderDocx, tableXml, TEXT_WIDTH } from './render-docx'
+import { barChartXml, columnWidths, gridRows, renderDocx, tableXml, TEXT_WIDTH } from './render-docx'
 import { bookmarkNames, renumberBookmarks } from './reproducible-package'
 
 type Part = Record<string, string>
@@ -446,5 +448,60 @@ describe('layout helpers', () => {
     const packed = await Packer.toBuffer(new Document({ sections: [{ children: [table] }] }))
     const docxXml = /<w:tbl>[\s\S]*<\/w:tbl>/.exec(partsOf(packed)['word/document.xml']!)![0]
     expect(tableXml(block)).toBe(docxXml)
+  })
+})
+
+describe('renderDocx: bar charts', () => {
+  const barRows = (xml: string) => tablesOf(xml)[0]!.filter((_, i) => i % 2 === 0)
+  const gridOf = (xml: string) => [...xml.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]))
+  const cellXml = (row: string) => [...row.matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((c) => c[1]!)
+  const rowXml = (xml: string) => [...xml.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map((r) => r[1]!)
+
+  it('draws each bar as a row [label | shaded part of share × bar width | rest | value] on one grid of the text width', () => {
+    const xml = barChartXml(SHORT_CHART)
+    const grid = gridOf(xml)
+    expect(grid.reduce((s, w) => s + w, 0)).toBe(TEXT_WIDTH)
+    const labelWidth = grid[0]!
+    const barWidth = TEXT_WIDTH - labelWidth - grid.at(-1)!
+    const rows = rowXml(xml)
+    // A thin empty row between bars, so they do not touch.
+    expect(rows).toHaveLength(2 * SHORT_CHART.bars.length - 1)
+    for (const row of barRows(xml)) expect(row.cells.reduce((s, c) => s + c.span, 0)).toBe(grid.length)
+    expect(barRows(xml).map((r) => [r.cells[0]!.text, r.cells.at(-1)!.text])).toEqual(SHORT_CHART.bars.map((b) => [b.label, b.valueText]))
+    const shaded = rows
+      .filter((_, i) => i % 2 === 0)
+      .map((row) => {
+        const cells = cellXml(row)
+        const bar = cells.find((c) => c.includes('<w:shd '))
+        return bar ? Number(/<w:tcW w:type="dxa" w:w="(\d+)"\/>/.exec(bar)![1]) : 0
+      })
+    expect(shaded).toEqual([barWidth, Math.round(barWidth / 2), 0, Math.round(barWidth / 4)])
+    // Share 0: label, one empty cell over the whole bar area, value.
+    expect(barRows(xml)[2]!.cells.map((c) => c.span)).toEqual([1, grid.length - 2, 1])
+    expect(xml).not.toMatch(/<w:(top|left|bottom|right|insideH|insideV) w:val="single"/)
+  })
+
+  it('writes no table for a chart without bars, only its caption and note', async () => {
+    const empty = { ...SHORT_CHART, bars: [] }
+    expect(barChartXml(empty)).toBe('')
+    const text = docxText(await renderDocx(chartDocument(empty)))
+    expect(text).toContain(`${SHORT_CHART.caption}${SHORT_CHART.note}`)
+  })
+
+  it('keeps every row with the next one, so the chart stays on one page under its caption', () => {
+    const rows = rowXml(barChartXml(SHORT_CHART))
+    for (const row of rows.slice(0, -1)) for (const c of cellXml(row)) expect(c).toContain('<w:keepNext/>')
+    for (const c of cellXml(rows.at(-1)!)) expect(c).not.toContain('<w:keepNext/>')
+  })
+
+  it('prints caption, labels, values and note in the document, the same bytes twice', async () => {
+    const doc = chartDocument(SHORT_CHART, 3)
+    const bytes = await renderDocx(doc)
+    const paragraphs = paragraphsOf(partsOf(bytes)['word/document.xml']!)
+    expect(paragraphs.find((p) => p.text === SHORT_CHART.caption)?.style).toBe(STYLE.tableCaption)
+    expect(paragraphs.find((p) => p.text === SHORT_CHART.note)?.style).toBe(STYLE.note)
+    const text = docxText(bytes)
+    for (const b of SHORT_CHART.bars) expect(text).toContain(`${b.label}${b.valueText}`)
+    expect((await renderDocx(chartDocument(SHORT_CHART, 3))).equals(bytes)).toBe(true)
   })
 })

@@ -20,9 +20,11 @@ import {
 } from 'docx'
 import QRCode from 'qrcode'
 import {
+  barShare,
   headingsOf,
   placeCells,
   type Align,
+  type BarChartBlock,
   type Block,
   type HeadingBlock,
   type ParagraphBlock,
@@ -193,12 +195,63 @@ export function tableXml(block: TableBlock): string {
   return `${xml}</w:tbl>`
 }
 
-/** Tables written as XML (tableXml), each standing in docx's document as a marker paragraph until compiled. */
+/** Bar charts: the label and value columns' shares of the text width; the bars get the rest. */
+const CHART_LABEL_SHARE = 0.3
+const CHART_VALUE_SHARE = 0.2
+const CHART_BAR_FILL = '8B1A1A'
+/** The white gap between two bars, in twips. */
+const CHART_BAR_GAP = 80
+
+const CHART_TABLE_PROPERTIES =
+  `<w:tblPr><w:tblW w:type="dxa" w:w="${TEXT_WIDTH}"/><w:jc w:val="center"/><w:tblBorders>` +
+  ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((side) => `<w:${side} w:val="nil"/>`).join('') +
+  '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:type="dxa" w:w="0"/><w:left w:type="dxa" w:w="57"/>' +
+  '<w:bottom w:type="dxa" w:w="0"/><w:right w:type="dxa" w:w="57"/></w:tblCellMar></w:tblPr>'
+
+/**
+ * A bar chart as a borderless table: per bar a row [label | shaded part | rest | value]. Not docx's ChartRun
+ * (docx/charts): its native chart carries an embedded workbook the reproducible packaging does not cover, and its
+ * labels live outside document.xml. The bar area's grid columns end at every bar's length, so each bar is a
+ * shaded cell spanning the columns up to its own end, exactly share × bar width twips; a share of 0 has no shaded
+ * cell. Thin empty rows part the bars, and every row keeps with the next so the chart stays on one page.
+ * No bars, no table: Word refuses a table without rows.
+ */
+export function barChartXml(block: BarChartBlock): string {
+  if (block.bars.length === 0) return ''
+  const labelWidth = Math.round(TEXT_WIDTH * CHART_LABEL_SHARE)
+  const valueWidth = Math.round(TEXT_WIDTH * CHART_VALUE_SHARE)
+  const barWidth = TEXT_WIDTH - labelWidth - valueWidth
+  const lengths = block.bars.map((bar) => Math.round(barShare(bar) * barWidth))
+  const ends = [...new Set([...lengths.filter((l) => l > 0), barWidth])].sort((a, b) => a - b)
+  const segments = ends.map((end, i) => end - (ends[i - 1] ?? 0))
+  const spanTo = (end: number) => ends.indexOf(end) + 1
+  const columns = 2 + segments.length
+  const tc = (width: number, span: number, extra: string, paragraph: string) =>
+    `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${width}"/>${span > 1 ? `<w:gridSpan w:val="${span}"/>` : ''}${extra}<w:vAlign w:val="center"/></w:tcPr>${paragraph}</w:tc>`
+  const paragraph = (keepNext: boolean, align: Align | null, text: string) =>
+    `<w:p><w:pPr><w:pStyle w:val="${STYLE.tableText}"/>${keepNext ? '<w:keepNext/>' : ''}${align ? `<w:jc w:val="${ALIGNMENT[align]}"/>` : ''}</w:pPr>${text ? runsXml(text, false) : ''}</w:p>`
+  const noMargins = '<w:tcMar><w:left w:type="dxa" w:w="0"/><w:right w:type="dxa" w:w="0"/></w:tcMar>'
+  let xml = `<w:tbl>${CHART_TABLE_PROPERTIES}<w:tblGrid>${[labelWidth, ...segments, valueWidth].map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`
+  block.bars.forEach((bar, i) => {
+    const keepNext = i < block.bars.length - 1
+    if (i > 0)
+      xml += `<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="${CHART_BAR_GAP}" w:hRule="exact"/></w:trPr>${tc(TEXT_WIDTH, columns, '', paragraph(true, null, ''))}</w:tr>`
+    const length = lengths[i]!
+    xml += `<w:tr><w:trPr><w:cantSplit/></w:trPr>${tc(labelWidth, 1, '', paragraph(keepNext, 'right', bar.label))}`
+    if (length > 0)
+      xml += tc(length, spanTo(length), `<w:shd w:val="clear" w:color="auto" w:fill="${CHART_BAR_FILL}"/>${noMargins}`, paragraph(keepNext, null, ''))
+    if (length < barWidth) xml += tc(barWidth - length, segments.length - (length > 0 ? spanTo(length) : 0), noMargins, paragraph(keepNext, null, ''))
+    xml += `${tc(valueWidth, 1, '', paragraph(keepNext, 'left', bar.valueText))}</w:tr>`
+  })
+  return `${xml}</w:tbl>`
+}
+
+/** Tables written as XML (tableXml, barChartXml), each standing in docx's document as a marker paragraph until compiled. */
 class RawTables {
   private readonly tables: string[] = []
 
-  placeholder(block: TableBlock): Paragraph {
-    this.tables.push(tableXml(block))
+  placeholder(xml: string): Paragraph {
+    this.tables.push(xml)
     return new Paragraph({
       children: [new TextRun(`${TABLE_MARKER}${this.tables.length - 1}${TABLE_MARKER}`)],
     })
@@ -221,7 +274,8 @@ class RawTables {
 const TABLE_MARKER = '\uE000'
 const MARKER_PARAGRAPH = /<w:p><w:r><w:t xml:space="preserve">\uE000(\d+)\uE000<\/w:t><\/w:r><\/w:p>/g
 
-function tableOf(block: TableBlock, pageBreakBefore: boolean, tables: RawTables): FileChild[] {
+/** A raw table (tableXml, barChartXml) with its caption above and its note below. */
+function captioned(block: { caption?: string; note?: string }, xml: string, pageBreakBefore: boolean, tables: RawTables): FileChild[] {
   const out: FileChild[] = []
   if (block.caption)
     out.push(
@@ -232,7 +286,7 @@ function tableOf(block: TableBlock, pageBreakBefore: boolean, tables: RawTables)
       }),
     )
   else if (pageBreakBefore) out.push(new Paragraph({ style: STYLE.plain, pageBreakBefore: true }))
-  out.push(tables.placeholder(block))
+  out.push(tables.placeholder(xml))
   if (block.note) out.push(new Paragraph({ style: STYLE.note, children: linesOf(block.note) }))
   else out.push(new Paragraph({ style: STYLE.note })) // Word needs a paragraph between a table and what follows.
   return out
@@ -252,7 +306,8 @@ function blocksOf(blocks: readonly Block[], tables: RawTables, startOnNewPage = 
     }
     if (block.kind === 'paragraph') out.push(paragraphOf(block, breakPending))
     else if (block.kind === 'heading') out.push(headingOf(block, breakPending))
-    else out.push(...tableOf(block, breakPending, tables))
+    else if (block.kind === 'table') out.push(...captioned(block, tableXml(block), breakPending, tables))
+    else out.push(...captioned(block, barChartXml(block), breakPending, tables))
     breakPending = false
   }
   if (breakPending && out.length > 0) out.push(new Paragraph({ style: STYLE.plain, pageBreakBefore: true }))

@@ -2,8 +2,8 @@
 // draw (cover, front matter, contents, headings, paragraphs, tables with their spans), laid out for a
 // browser rather than for A4. Pure presentation: no data access, no clock.
 import type { ReactNode } from 'react'
-import type { Align, Block, ParagraphBlock, ReportDocument, TableBlock, TableCell } from '../document'
-import { headingsOf, placeCells } from '../document'
+import type { Align, BarChartBlock, Block, ParagraphBlock, ReportDocument, TableBlock, TableCell } from '../document'
+import { barShare, headingsOf, placeCells } from '../document'
 
 // A constant (never user text), so it is safe as raw CSS; scoped under .report-view.
 const CSS = `
@@ -29,6 +29,13 @@ const CSS = `
 .report-view caption { font-weight: 700; padding: 0.25rem 0 0.5rem; }
 .report-view th, .report-view td { border: 1px solid #718096; padding: 0.3rem 0.45rem; vertical-align: middle; white-space: pre-wrap; }
 .report-view th { background: #f1f5f9; }
+.report-view .rv-chart { margin: 0.75rem 0 1rem; }
+.report-view .rv-chart figcaption { font-weight: 700; text-align: center; }
+.report-view .rv-chart ul { list-style: none; padding: 0; margin: 0.5rem 0; font-size: 0.9rem; line-height: 1.5; }
+.report-view .rv-chart li { display: grid; grid-template-columns: minmax(6em, 30%) 1fr; gap: 0.6rem; align-items: center; margin: 0.3rem 0; }
+.report-view .rv-chart .rv-bar-label { text-align: right; }
+.report-view .rv-chart .rv-bar-track { display: flex; align-items: center; gap: 0.4rem; border-left: 1px solid #808080; }
+.report-view .rv-chart .rv-bar { display: inline-block; height: 0.8rem; background: #8b1a1a; }
 .report-view .rv-page-break { border: none; border-top: 1px dashed #cbd5e0; margin: 1.5rem 0; }
 .report-view .rv-front { border-bottom: 1px solid #e2e8f0; padding-bottom: 1rem; margin-bottom: 1rem; }
 `
@@ -101,6 +108,28 @@ function Table({ block }: { block: TableBlock }) {
   )
 }
 
+/** A list rather than app/components/bar-chart: that one scales to the largest value, these bars to a share of 1. */
+function BarChart({ block }: { block: BarChartBlock }) {
+  return (
+    <figure className="rv-chart">
+      <figcaption>{block.caption}</figcaption>
+      <ul>
+        {block.bars.map((bar, i) => (
+          <li key={i}>
+            <span className="rv-bar-label">{bar.label}</span>
+            <span className="rv-bar-track">
+              {/* A full bar takes four fifths of the track, leaving room for its value after it. */}
+              <span className="rv-bar" style={{ width: `${(barShare(bar) * 80).toFixed(2)}%` }} />
+              <span>{bar.valueText}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {block.note ? <p className="rv-note">{lines(block.note)}</p> : null}
+    </figure>
+  )
+}
+
 function BlockView({ block }: { block: Block }) {
   switch (block.kind) {
     case 'heading': {
@@ -115,6 +144,8 @@ function BlockView({ block }: { block: Block }) {
       return <Paragraph block={block} />
     case 'table':
       return <Table block={block} />
+    case 'barChart':
+      return <BarChart block={block} />
     case 'pageBreak':
       return <hr className="rv-page-break" />
   }

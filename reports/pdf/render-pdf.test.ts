@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { headingsOf, type ReportDocument } from '../document'
+import { chartDocument, SHORT_CHART, tallChart } from '../fixtures/chart-documents'
 import { GROUP_SIZE, GROUPS, OVERSIZED_AT, OVERSIZED_TEXT, edgeDocument, groupLabel, minimalDocument, rowName, rowValue, tocGuessDocument } from '../fixtures/edge-documents'
 import { sampleDocument, sampleIndicators } from '../fixtures/sample-document'
 import { readPdf, squash, type ReadPdf } from './read-pdf'
@@ -267,5 +268,42 @@ describe('renderPdf: a minimal document', () => {
   it('refuses metadata it cannot make deterministic', async () => {
     await expect(renderPdf({ ...minimalDocument(), meta: { ...minimalDocument().meta, documentId: 'not-hex' } })).rejects.toThrow(/documentId/)
     await expect(renderPdf({ ...minimalDocument(), meta: { ...minimalDocument().meta, createdAt: 'yesterday' } })).rejects.toThrow(/createdAt/)
+  })
+})
+
+describe('renderPdf: bar charts', () => {
+  const valueX = (page: ReadPdf['pages'][number], text: string) => page.items.find((i) => i.str === text)!.x
+
+  it('draws caption, labels, values and note; a value stands after its bar, so its x grows with the share', async () => {
+    const read = await readPdf(await renderPdf(chartDocument(SHORT_CHART)))
+    const page = read.pages[1]!
+    for (const text of [SHORT_CHART.caption, ...SHORT_CHART.bars.flatMap((b) => [b.label, b.valueText]), SHORT_CHART.note!]) expect(page.text).toContain(squash(text))
+    const [full, half, none, quarter] = SHORT_CHART.bars.map((b) => valueX(page, b.valueText))
+    expect(full! - none!).toBeGreaterThan(200)
+    expect(half! - none!).toBeCloseTo((full! - none!) / 2, 1)
+    expect(quarter! - none!).toBeCloseTo((full! - none!) / 4, 1)
+  })
+
+  it('moves the whole chart to the next page when it does not fit under the text above', async () => {
+    const read = await readPdf(await renderPdf(chartDocument(SHORT_CHART, 20)))
+    expect(read.pages[1]!.text).toContain('第20段。')
+    expect(read.pages[1]!.text).not.toContain(squash(SHORT_CHART.caption))
+    const next = read.pages[2]!.text
+    for (const text of [SHORT_CHART.caption, ...SHORT_CHART.bars.map((b) => b.valueText), SHORT_CHART.note!]) expect(next).toContain(squash(text))
+  })
+
+  it('continues a chart taller than a page between bars, losing none', async () => {
+    const chart = tallChart(40)
+    const read = await readPdf(await renderPdf(chartDocument(chart)))
+    const body = read.pages.slice(1)
+    expect(body.length).toBeGreaterThanOrEqual(2)
+    for (const bar of chart.bars) expect(body.filter((p) => p.items.some((i) => i.str === bar.valueText)), bar.label).toHaveLength(1)
+    expect(body.at(-1)!.text).toContain(squash(chart.note!))
+  })
+
+  it('gives the same bytes twice', async () => {
+    const a = await renderPdf(chartDocument(SHORT_CHART, 5))
+    const b = await renderPdf(chartDocument(SHORT_CHART, 5))
+    expect(a.equals(b)).toBe(true)
   })
 })

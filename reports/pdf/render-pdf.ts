@@ -6,7 +6,7 @@
 // when every heading's page is known; headers and footers are written last over the buffered pages.
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
-import { headingsOf, type Align, type Block, type HeadingBlock, type ParagraphBlock, type ReportDocument, type TableBlock, type TextRun } from '../document'
+import { barShare, headingsOf, type Align, type BarChartBlock, type Block, type HeadingBlock, type ParagraphBlock, type ReportDocument, type TableBlock, type TextRun } from '../document'
 import { reportFonts, type FontKey } from './fonts'
 import { fragmentLines, layoutGrid, paginateRows, type CellLayout, type CellStyle, type GridLayout } from './table-layout'
 import { lineSpacing, wrapBalanced, wrapRuns, type Line } from './text-layout'
@@ -36,6 +36,15 @@ const TOC_TITLE: TextStyle = { font: 'sans', size: 18, leading: 48 }
 const TOC_ENTRY: Record<1 | 2, TextStyle> = { 1: { font: 'sans', size: 14, leading: 28 }, 2: { font: 'serif', size: 14, leading: 28 } }
 const CAPTION: TextStyle = { font: 'serifBold', size: 12, leading: 22 }
 const TABLE: CellStyle<FontKey> = { size: 10.5, lineHeight: 16, padX: 3.5, padY: 3, font: 'serif', boldFont: 'serifBold' }
+const CHART_TEXT: TextStyle = { font: 'serif', size: 10.5, leading: 16 }
+/** Bar charts: labels take at most this part of the text width (wrapping beyond), values this part. */
+const CHART_LABEL_SHARE = 0.35
+const CHART_VALUE_SHARE = 0.25
+const CHART_GAP = 6
+const CHART_ROW_GAP = 6
+const CHART_BAR_HEIGHT = 10
+const CHART_BAR_FILL = '#8b1a1a'
+const CHART_AXIS = '#808080'
 const RUNNING_HEADER: TextStyle = { font: 'serif', size: 10.5, leading: 14 }
 const PAGE_NUMBER: TextStyle = { font: 'serif', size: 14, leading: 18 }
 const FOOTER_CODE: TextStyle = { font: 'serif', size: 9, leading: 12 }
@@ -100,6 +109,9 @@ function baselineIn(top: number, style: { size: number; leading: number }): numb
   return top + (style.leading - style.size) / 2 + EM_TOP * style.size
 }
 
+type ChartRow = { label: Line<FontKey>[]; value: Line<FontKey>[]; share: number; height: number }
+type ChartLayout = { caption: Line<FontKey>[]; labelWidth: number; barWidth: number; rows: ChartRow[]; note: ParagraphBlock | null }
+
 type TocEntry = { heading: HeadingBlock; style: TextStyle; indent: number }
 type TocPage = { entry: TocEntry; lines: Line<FontKey>[]; top: number }[]
 
@@ -141,6 +153,7 @@ class Layout {
   private readonly wrapped = new Map<Block, Line<FontKey>[]>()
   private readonly grids = new Map<TableBlock, { header: GridLayout<FontKey>; body: GridLayout<FontKey> }>()
   private readonly fonts = new Map<FontKey, EmbeddedFont>()
+  private readonly charts = new Map<BarChartBlock, ChartLayout>()
 
   constructor(private readonly source: ReportDocument) {
     const { meta } = source
@@ -321,6 +334,10 @@ class Layout {
       const first = body.rowHeights[0] ?? 0
       return this.captionHeight(block) + sum(header.rowHeights) + Math.min(first, TABLE.lineHeight + 2 * TABLE.padY)
     }
+    if (block.kind === 'barChart') {
+      const chart = this.chartLayout(block)
+      return chart.caption.length * CAPTION.leading + (chart.rows[0]?.height ?? 0)
+    }
     return 0
   }
 
@@ -458,6 +475,66 @@ class Layout {
     this.y = y
   }
 
+  // ── bar charts ─────────────────────────────────────────────────────────────────────────────
+
+  private chartLayout(block: BarChartBlock): ChartLayout {
+    let chart = this.charts.get(block)
+    if (!chart) {
+      // One point of slack: wrapping at exactly the widest text's width could still break it.
+      const widest = (texts: string[], share: number) => Math.min(Math.max(0, ...texts.map((t) => textWidth(t, CHART_TEXT))) + 1, share * TEXT_WIDTH)
+      const labelWidth = widest(block.bars.map((b) => b.label), CHART_LABEL_SHARE)
+      const valueWidth = widest(block.bars.map((b) => b.valueText), CHART_VALUE_SHARE)
+      const rows = block.bars.map((bar) => {
+        const label = wrap([{ text: bar.label }], CHART_TEXT, labelWidth)
+        const value = wrap([{ text: bar.valueText }], CHART_TEXT, valueWidth)
+        return { label, value, share: barShare(bar), height: Math.max(1, label.length, value.length) * CHART_TEXT.leading + CHART_ROW_GAP }
+      })
+      chart = {
+        caption: wrap([{ text: block.caption }], CAPTION, TEXT_WIDTH),
+        labelWidth,
+        barWidth: Math.max(0, TEXT_WIDTH - labelWidth - valueWidth - 2 * CHART_GAP),
+        rows,
+        note: block.note ? { kind: 'paragraph', runs: [{ text: block.note }], style: 'note' } : null,
+      }
+      this.charts.set(block, chart)
+    }
+    return chart
+  }
+
+  /** Caption, bars and note on one page when they fit one; a taller chart breaks between bars. */
+  private barChart(block: BarChartBlock): void {
+    const chart = this.chartLayout(block)
+    const noteHeight = chart.note ? this.paragraphLines(chart.note).length * NOTE.leading : 0
+    const height = chart.caption.length * CAPTION.leading + sum(chart.rows.map((r) => r.height)) + noteHeight
+    const spaceBefore = this.empty ? 0 : 8
+    if (this.y + spaceBefore + height > BOTTOM + EPSILON && !this.empty) this.breakPage()
+    else this.y += spaceBefore
+    this.y = this.drawCentred(chart.caption, this.y, CAPTION)
+    this.empty = false
+    const barLeft = MARGIN.left + chart.labelWidth + CHART_GAP
+    let axisTop = this.y
+    const drawAxis = () => {
+      if (this.y > axisTop) this.pdf.moveTo(barLeft, axisTop).lineTo(barLeft, this.y).lineWidth(0.5).strokeColor(CHART_AXIS).stroke().strokeColor('black')
+    }
+    for (const row of chart.rows) {
+      if (this.y + row.height > BOTTOM + EPSILON && !this.empty) {
+        drawAxis()
+        this.breakPage()
+        axisTop = this.y
+      }
+      const top = this.y + CHART_ROW_GAP / 2
+      row.label.forEach((line, i) => this.drawLine(line, MARGIN.left, chart.labelWidth, top + i * CHART_TEXT.leading, CHART_TEXT, 'right'))
+      const length = row.share * chart.barWidth
+      if (length > 0) this.pdf.rect(barLeft, top + (CHART_TEXT.leading - CHART_BAR_HEIGHT) / 2, length, CHART_BAR_HEIGHT).fillColor(CHART_BAR_FILL).fill().fillColor('black')
+      const valueLeft = barLeft + length + CHART_GAP
+      row.value.forEach((line, i) => this.drawLine(line, valueLeft, line.width + 1, top + i * CHART_TEXT.leading, CHART_TEXT, 'left'))
+      this.y += row.height
+      this.empty = false
+    }
+    drawAxis()
+    if (chart.note) this.paragraph(chart.note)
+  }
+
   // ── flow ───────────────────────────────────────────────────────────────────────────────────
 
   private flow(blocks: readonly Block[]): void {
@@ -465,6 +542,7 @@ class Layout {
       if (block.kind === 'paragraph') this.paragraph(block)
       else if (block.kind === 'heading') this.heading(blocks, i)
       else if (block.kind === 'table') this.table(block)
+      else if (block.kind === 'barChart') this.barChart(block)
       else if (!this.empty) this.breakPage()
     })
   }

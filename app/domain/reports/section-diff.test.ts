@@ -9,6 +9,11 @@ describe('section diff', () => {
     expect(diffSections(s, s).every((c) => c.kind === 'same')).toBe(true)
   })
 
+  it('reads a bar chart as its caption and one 「label | value」 line per bar', () => {
+    const doc = { ...sampleDocument(), body: [{ kind: 'barChart' as const, caption: '图1 各题满意率', bars: [{ label: '总体满意度', share: 0.9, valueText: '90.0%' }] }] }
+    expect(sectionsOf(doc).at(-1)!.text.endsWith('\n图1 各题满意率\n总体满意度 | 90.0%')).toBe(true)
+  })
+
   it('reports an edited paragraph as the text that went out and in, and only in its section', () => {
     const before = sampleDocument()
     const after = sampleDocument()

@@ -18,6 +18,8 @@ function blockText(b: Block): string {
       return b.runs.map((r) => r.text).join('')
     case 'table':
       return [...b.header, ...b.rows].map((row) => row.map((c) => c.text).join(' | ')).join('\n')
+    case 'barChart':
+      return [b.caption, ...b.bars.map((bar) => `${bar.label} | ${bar.valueText}`)].join('\n')
     case 'heading':
       return b.text
     case 'pageBreak':
