@@ -59,6 +59,7 @@ import {
   decideAppealRow,
   decidesFor,
   defaultBureauFor,
+  listStandings,
   entryById,
   evidenceOf,
   fileRows,
@@ -70,7 +71,6 @@ import {
   resolveSubject,
   speaksFor,
   standingOf,
-  standingsOf,
   visibleSubjects,
   type AppealDecisionInput,
   type EntryRow,
@@ -161,19 +161,13 @@ export function listPage(db: Db, actor: Actor, query: ListQuery, now: Date) {
       s.name.toLowerCase().includes(needle) ||
       (s.agencyName ?? '').toLowerCase().includes(needle),
   )
-  const bureauOf = new Map(subjects.map((s) => [s.id, defaultBureauFor(db, actor, s)]))
-  const standings = new Map<string, CreditStanding>()
-  for (const bureauId of new Set(bureauOf.values())) {
-    const ids = subjects.filter((s) => bureauOf.get(s.id) === bureauId).map((s) => s.id)
-    for (const [id, standing] of standingsOf(db, query.type, ids, bureauId, today))
-      standings.set(id, standing)
-  }
+  const standings = listStandings(db, actor, subjects, today)
   const rows = subjects
     .map((s) => ({
       id: s.id,
       name: s.name,
       agencyName: s.type === 'practitioner' ? s.agencyName : null,
-      ...standingSummary(standings.get(s.id)!),
+      ...standingSummary(standings.get(`${s.type}:${s.id}`)!.standing),
     }))
     .sort(
       (a, b) =>

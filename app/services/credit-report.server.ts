@@ -1,7 +1,6 @@
 // Credit exports (issue 8 item 7): one subject's 信用报告 as DOCX/PDF and the list of files an actor
 // may read as .xlsx. Credit data comes only through credit.server.ts (visibility, standings, rows);
 // this module adds the names a reader needs, the file, and the audit row of each export.
-import ExcelJS from 'exceljs'
 import { inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.server'
 import { organizations, users } from '../../db/schema'
@@ -12,9 +11,9 @@ import type { CreditStanding } from '../domain/credit/evaluate'
 import { policyCaption } from '../domain/credit/policy'
 import { beijingDate } from '../domain/finance/rectification'
 import type { Actor } from '../domain/permissions'
-import { safeCellText } from '../excel/framework-workbook.server'
+import { writeTitledTableWorkbook, type TableColumn } from '../excel/titled-table-workbook.server'
 import { appendAudit, auditActor } from '../models/audit.server'
-import { bureausOf, defaultBureauFor, fileRows, maySeeFile, resolveSubject, standingOf, standingsOf, visibleSubjects, type SubjectInfo } from './credit.server'
+import { bureausOf, defaultBureauFor, fileRows, listStandings, maySeeFile, resolveSubject, standingOf, visibleSubjects, type SubjectInfo } from './credit.server'
 import { inTransaction } from './transaction.server'
 
 const present = (ids: readonly (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))]
@@ -168,21 +167,10 @@ function blacklistCells(standing: CreditStanding): Pick<CreditListRow, 'blacklis
  */
 export function creditListRows(db: Db, actor: Actor, type: Subject | undefined, on: string): CreditListRow[] {
   const subjects = visibleSubjects(db, actor, type)
-  const bureauOf = new Map(subjects.map((s) => [`${s.type}:${s.id}`, defaultBureauFor(db, actor, s)]))
-  const groups = new Map<string, { type: Subject; bureauId: string | null; ids: string[] }>()
-  for (const s of subjects) {
-    const bureauId = bureauOf.get(`${s.type}:${s.id}`) ?? null
-    const key = `${s.type}:${bureauId ?? ''}`
-    const group = groups.get(key) ?? { type: s.type, bureauId, ids: [] }
-    group.ids.push(s.id)
-    groups.set(key, group)
-  }
-  const standings = new Map<string, CreditStanding>()
-  for (const g of groups.values()) for (const [id, st] of standingsOf(db, g.type, g.ids, g.bureauId, on)) standings.set(`${g.type}:${id}`, st)
-  const bureauNames = orgNamesOf(db, [...bureauOf.values()])
+  const standings = listStandings(db, actor, subjects, on)
+  const bureauNames = orgNamesOf(db, [...standings.values()].map((v) => v.bureauId))
   return subjects.map((s) => {
-    const standing = standings.get(`${s.type}:${s.id}`)!
-    const bureauId = bureauOf.get(`${s.type}:${s.id}`) ?? null
+    const { standing, bureauId } = standings.get(`${s.type}:${s.id}`)!
     const counted = standing.contributions.filter((c) => c.status === 'counted')
     return {
       id: s.id,
@@ -201,11 +189,11 @@ export function creditListRows(db: Db, actor: Actor, type: Subject | undefined, 
   })
 }
 
-const LIST_COLUMNS: readonly { header: string; width: number; value: (r: CreditListRow) => string | number }[] = [
+const LIST_COLUMNS: readonly TableColumn<CreditListRow>[] = [
   { header: '名称', width: 28, value: (r) => r.name },
   { header: '类别', width: 10, value: (r) => labelOf(SUBJECTS, r.type) },
   { header: '所属机构', width: 28, value: (r) => r.agencyName },
-  { header: '信用分', width: 9, value: (r) => r.score / 100 },
+  { header: '信用分', width: 9, value: (r) => r.score / 100, numFmt: '0.00' },
   { header: '信用等级', width: 9, value: (r) => r.grade },
   { header: '信用政策', width: 24, value: (r) => r.policy },
   { header: '政策制定部门', width: 22, value: (r) => r.policyBureau || '平台默认' },
@@ -220,28 +208,8 @@ const LIST_COLUMNS: readonly { header: string; width: number; value: (r: CreditL
 export const CREDIT_LIST_NOTE = '信用分与等级按所列信用政策计算：财政部门人员按本部门政策，其他用户按主体最近服务的财政部门的政策（未服务过任何财政部门的按平台默认政策）。'
 
 /** Strings go through safeCellText, so no name or rule label can become a formula; numbers stay numbers. */
-export async function writeCreditListWorkbook(title: string, rows: readonly CreditListRow[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook()
-  const sheet = workbook.addWorksheet('信用档案')
-  sheet.getCell(1, 1).value = safeCellText(title)
-  sheet.getRow(1).font = { bold: true, size: 14 }
-  sheet.getCell(2, 1).value = safeCellText(CREDIT_LIST_NOTE)
-  LIST_COLUMNS.forEach((c, i) => {
-    sheet.getCell(4, i + 1).value = c.header
-    sheet.getColumn(i + 1).width = c.width
-  })
-  sheet.getRow(4).font = { bold: true }
-  rows.forEach((r, i) => {
-    const row = sheet.getRow(5 + i)
-    LIST_COLUMNS.forEach((c, j) => {
-      const value = c.value(r)
-      const target = row.getCell(j + 1)
-      target.value = typeof value === 'number' ? value : safeCellText(value)
-      if (c.header === '信用分') target.numFmt = '0.00'
-    })
-  })
-  sheet.views = [{ state: 'frozen', ySplit: 4 }]
-  return new Uint8Array(await workbook.xlsx.writeBuffer())
+export function writeCreditListWorkbook(title: string, rows: readonly CreditListRow[]): Promise<Uint8Array> {
+  return writeTitledTableWorkbook('信用档案', title, CREDIT_LIST_NOTE, LIST_COLUMNS, rows)
 }
 
 /** The list export for a reader, audited: the file and its name. */

@@ -35,7 +35,7 @@ import {
 import { addDays } from '../domain/credit/dates'
 import { creditStanding, type CreditStanding } from '../domain/credit/evaluate'
 import { currentEntries, entriesAsKnownAt, type EntryRecord } from '../domain/credit/history'
-import { DEFAULT_POLICY, policyCaption, validatePolicy, type CreditPolicy } from '../domain/credit/policy'
+import { DEFAULT_POLICY, validatePolicy, type CreditPolicy } from '../domain/credit/policy'
 import { beijingDate } from '../domain/finance/rectification'
 import type { Actor } from '../domain/permissions'
 import { newId } from '../ids.server'
@@ -297,6 +297,62 @@ export function bureausOf(db: Db | Tx, subject: SubjectRef): { id: string; name:
 export function defaultBureauFor(db: Db | Tx, actor: Actor, subject: SubjectRef): string | null {
   if (actor.role === 'finance_reviewer' && actor.organizationId) return actor.organizationId
   return bureausOf(db, subject)[0]?.id ?? null
+}
+
+/** `bureausOf(...)[0]` for many subjects of one kind: one query, however many subjects. */
+function latestBureaus(db: Db | Tx, type: Subject, ids: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>()
+  if (ids.length === 0) return out
+  const list = [...ids]
+  const worked =
+    type === 'agency'
+      ? sql`SELECT ${engagements.agencyId} AS subject, ${engagements.id} AS engagement FROM ${engagements} WHERE ${inArray(engagements.agencyId, list)}`
+      : type === 'practitioner'
+        ? sql`SELECT ${engagements.leadUserId} AS subject, ${engagements.id} AS engagement FROM ${engagements} WHERE ${inArray(engagements.leadUserId, list)}
+            UNION SELECT ${engagementMembers.userId}, ${engagementMembers.engagementId} FROM ${engagementMembers} WHERE ${inArray(engagementMembers.userId, list)}`
+        : sql`SELECT ${seats.expertId} AS subject, ${panels.engagementId} AS engagement FROM ${seats} JOIN ${panels} ON ${panels.id} = ${seats.panelId}
+            WHERE ${inArray(seats.expertId, list)} AND ${seats.invitedAt} IS NOT NULL`
+  const rows = db.all<{ subject: string; id: string; name: string; last: string }>(sql`
+    SELECT w.subject AS subject, o.id AS id, o.name AS name, max(e.created_at) AS last
+    FROM (${worked}) w JOIN ${engagements} e ON e.id = w.engagement JOIN ${organizations} o ON o.id = e.finance_bureau_id
+    GROUP BY w.subject, o.id, o.name`)
+  // The same order as bureausOf: latest engagement first, then the bureau's name.
+  const best = new Map<string, { id: string; name: string; last: string }>()
+  for (const r of rows) {
+    const held = best.get(r.subject)
+    if (!held || r.last > held.last || (r.last === held.last && r.name < held.name)) best.set(r.subject, r)
+  }
+  for (const [subject, b] of best) out.set(subject, b.id)
+  return out
+}
+
+/**
+ * Standings for a list of files, each under the policy its reader sees it by (defaultBureauFor):
+ * the bureaus found and the entries read in a few queries, not a few per subject. Keyed `type:id`.
+ */
+export function listStandings(
+  db: Db | Tx,
+  actor: Actor,
+  subjects: readonly SubjectRef[],
+  on: string,
+): Map<string, { standing: CreditStanding; bureauId: string | null }> {
+  const ownBureau = actor.role === 'finance_reviewer' && actor.organizationId ? actor.organizationId : undefined
+  const groups = new Map<string, { type: Subject; bureauId: string | null; ids: string[] }>()
+  for (const type of new Set(subjects.map((s) => s.type))) {
+    const ids = subjects.filter((s) => s.type === type).map((s) => s.id)
+    const latest = ownBureau === undefined ? latestBureaus(db, type, ids) : new Map<string, string>()
+    for (const id of ids) {
+      const bureauId = ownBureau ?? latest.get(id) ?? null
+      const key = `${type}:${bureauId ?? ''}`
+      const group = groups.get(key) ?? { type, bureauId, ids: [] }
+      group.ids.push(id)
+      groups.set(key, group)
+    }
+  }
+  const out = new Map<string, { standing: CreditStanding; bureauId: string | null }>()
+  for (const g of groups.values())
+    for (const [id, standing] of standingsOf(db, g.type, g.ids, g.bureauId, on)) out.set(`${g.type}:${id}`, { standing, bureauId: g.bureauId })
+  return out
 }
 
 /** Keeps what the subject's standing is now, under the bureau's policy, as of this change. */
@@ -563,11 +619,6 @@ export function pendingAppealsFor(db: Db | Tx, actor: Actor) {
     .orderBy(asc(creditAppeals.filedAt))
     .all()
     .filter((r) => decidesFor(db, actor, r.entry))
-}
-
-/** The caption shown next to a grade: 等级 B（80 分）· 默认信用政策（第 1 版）. */
-export function standingCaption(standing: CreditStanding): string {
-  return `${policyCaption(standing.policy)}，${standing.on}`
 }
 
 /** Entries an agency-side issuer may give a subject (ids of agencies, practitioners, experts it may file on). */
