@@ -6,6 +6,8 @@ import path from 'node:path'
 
 export type RunningServer = {
   url: string
+  /** The launcher's process id: the server (and its cluster workers) are it and its descendants. */
+  pid: number
   origin: string
   dbFile: string
   dir: string
@@ -71,6 +73,7 @@ export async function startServer(opts: { env?: NodeJS.ProcessEnv; dir?: string 
   }
   return {
     url,
+    pid: child.pid ?? -1,
     origin: url,
     dbFile,
     dir,
