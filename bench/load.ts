@@ -143,7 +143,7 @@ async function main() {
   const leadUsername = (db.$client.prepare('SELECT username FROM users WHERE id = ?').get(panel.lead.userId) as { username: string }).username
   db.$client.close()
 
-  const server = await startServer({ dir, env: { EVALDESK_AUDIT_KEY: AUDIT_KEY, EVALDESK_SCRYPT_LOG2N: '17' } })
+  const server = await startServer({ dir, env: { ...process.env, EVALDESK_AUDIT_KEY: AUDIT_KEY, EVALDESK_SCRYPT_LOG2N: '17' } })
   try {
     const expertClients = await Promise.all(seats.map((s) => new Client(server.url).login(s.username, BENCH_EXPERT_PASSWORD)))
     const lead = await new Client(server.url).login(leadUsername)
