@@ -54,6 +54,15 @@ export function chainHash(key: string, prevHash: string, fields: ChainFields): s
  */
 const chainHead = preparedQuery((db) => db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).prepare())
 
+// Every user action appends one row: built and prepared once per connection, like the chain head.
+const AUDIT_COLUMNS = ['seq', 'at', 'actorUserId', 'actorRole', 'organizationId', 'action', 'entity', 'entityId', 'beforeJson', 'afterJson', 'prevHash', 'hash'] as const
+const insertRow = preparedQuery((db) =>
+  db
+    .insert(auditLog)
+    .values(Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, sql.placeholder(column)])) as unknown as typeof auditLog.$inferInsert)
+    .prepare(),
+)
+
 export function appendAudit(tx: Tx | Db, input: AuditInput, key: string = auditKey()): number {
   const last = chainHead(tx).get()
   const fields: ChainFields = {
@@ -69,9 +78,7 @@ export function appendAudit(tx: Tx | Db, input: AuditInput, key: string = auditK
     afterJson: toJson(input.after),
   }
   const prevHash = last?.hash ?? GENESIS_HASH
-  tx.insert(auditLog)
-    .values({ ...fields, prevHash, hash: chainHash(key, prevHash, fields) })
-    .run()
+  insertRow(tx).run({ ...fields, prevHash, hash: chainHash(key, prevHash, fields) })
   return fields.seq
 }
 
