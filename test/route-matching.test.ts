@@ -62,6 +62,24 @@ describe('route matching with the patched router', () => {
     }
   })
 
+  it('an equal tree built anew (as every server render does) matches with its own route objects', () => {
+    const rebuilt = structuredClone(routes)
+    const found = router.matchRoutes(rebuilt, '/expert/seats/01ABC/score')!
+    expect(found.map((m) => m.route.id)).toEqual(['root', 'app', 'score'])
+    // The objects of the tree asked about, not those of the tree first ranked.
+    expect(found[2]!.route).toBe(rebuilt[0]!.children![2]!.children![0])
+    expect(found[0]!.route).toBe(rebuilt[0])
+    expect(found[2]!.params).toEqual({ seatId: '01ABC' })
+  })
+
+  it('a tree that differs only in one path is ranked on its own', () => {
+    const changed = structuredClone(routes)
+    changed[0]!.children![0]!.path = 'signin'
+    expect(router.matchRoutes(changed, '/signin')?.map((m) => m.route.id)).toEqual(['root', 'login'])
+    expect(router.matchRoutes(changed, '/login')).toBeNull()
+    expect(match('/login')?.ids).toEqual(['root', 'login'])
+  })
+
   it('a pattern matched again gives fresh params', () => {
     expect(router.matchPath('/expert/seats/:seatId', '/expert/seats/A')?.params).toEqual({ seatId: 'A' })
     expect(router.matchPath('/expert/seats/:seatId', '/expert/seats/B')?.params).toEqual({ seatId: 'B' })
