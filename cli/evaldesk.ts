@@ -11,6 +11,7 @@
 import { runCli, type CommandSpec } from './framework'
 import { command as migrate } from './commands/migrate'
 import { command as seed } from './commands/seed'
+import { command as seedScale } from './commands/seed-scale'
 import { command as auditVerify } from './commands/audit-verify'
 import { command as auditAnchor } from './commands/audit-anchor'
 import { command as backup } from './commands/backup'
@@ -30,7 +31,7 @@ import { command as report } from './commands/report'
 import { command as reportBatch } from './commands/report-batch'
 import { command as creditShow } from './commands/credit-show'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport, report, reportBatch, creditShow]
+const COMMANDS: CommandSpec[] = [migrate, seed, seedScale, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport, report, reportBatch, creditShow]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {

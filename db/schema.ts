@@ -130,6 +130,10 @@ export const engagements = sqliteTable(
     // The list's default order (最近更新) within a tenant: read in index order, stop after one page.
     index('engagements_agency_updated_idx').on(t.agencyId, t.updatedAt),
     index('engagements_bureau_updated_idx').on(t.financeBureauId, t.updatedAt),
+    // The list's bureau filter offers the bureaus an agency worked for: read from the index alone.
+    index('engagements_agency_bureau_idx').on(t.agencyId, t.financeBureauId),
+    // Credit lists find each subject's latest bureau by joining thousands of rows on id: covering.
+    index('engagements_id_bureau_created_idx').on(t.id, t.financeBureauId, t.createdAt),
   ],
 )
 
@@ -201,6 +205,8 @@ export const auditLog = sqliteTable(
   (t) => [
     index('audit_log_org_seq_idx').on(t.organizationId, t.seq),
     index('audit_log_entity_idx').on(t.entity, t.entityId),
+    // The log's action filter and its list of actions, within a tenant (docs/decisions/022-scale.md).
+    index('audit_log_org_action_seq_idx').on(t.organizationId, t.action, t.seq),
   ],
 )
 
@@ -397,30 +403,35 @@ export const conflicts = sqliteTable(
 )
 
 // An engagement's expert panel (评审专家组): its composition rules and the settings its draw used.
-export const panels = sqliteTable('panels', {
-  id: text('id').primaryKey(),
-  engagementId: text('engagement_id')
-    .notNull()
-    .unique()
-    .references(() => engagements.id),
-  size: integer('size').notNull(),
-  reserveCount: integer('reserve_count').notNull(),
-  quotasJson: text('quotas_json').notNull(), // [{ specialtyCode, count }]
-  reviewDate: text('review_date').notNull(), // YYYY-MM-DD
-  reviewDaysHundredths: integer('review_days_hundredths').notNull().default(100), // 1 day = 100; 0.5 = half day
-  maxDrawsPerYear: integer('max_draws_per_year').notNull(),
-  creditThreshold: integer('credit_threshold'),
-  lookbackYears: integer('lookback_years').notNull(),
-  replyHours: integer('reply_hours').notNull(),
-  // Whether reports name the experts (专家组名单) or show them as 专家A/B/C; pseudonyms unless set.
-  showExpertNames: integer('show_expert_names', { mode: 'boolean' }).notNull().default(false),
-  createdBy: text('created_by')
-    .notNull()
-    .references(() => users.id),
-  createdAt: text('created_at').notNull(),
-  updatedAt: text('updated_at').notNull(),
-  version: integer('version').notNull().default(1),
-})
+export const panels = sqliteTable(
+  'panels',
+  {
+    id: text('id').primaryKey(),
+    engagementId: text('engagement_id')
+      .notNull()
+      .unique()
+      .references(() => engagements.id),
+    size: integer('size').notNull(),
+    reserveCount: integer('reserve_count').notNull(),
+    quotasJson: text('quotas_json').notNull(), // [{ specialtyCode, count }]
+    reviewDate: text('review_date').notNull(), // YYYY-MM-DD
+    reviewDaysHundredths: integer('review_days_hundredths').notNull().default(100), // 1 day = 100; 0.5 = half day
+    maxDrawsPerYear: integer('max_draws_per_year').notNull(),
+    creditThreshold: integer('credit_threshold'),
+    lookbackYears: integer('lookback_years').notNull(),
+    replyHours: integer('reply_hours').notNull(),
+    // Whether reports name the experts (专家组名单) or show them as 专家A/B/C; pseudonyms unless set.
+    showExpertNames: integer('show_expert_names', { mode: 'boolean' }).notNull().default(false),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  // Seat -> panel -> engagement joins over thousands of seats (credit lists) stay in the index.
+  (t) => [index('panels_id_engagement_idx').on(t.id, t.engagementId)],
+)
 
 // One random draw: everything needed to replay it and show it was not steered.
 export const draws = sqliteTable(
@@ -486,7 +497,13 @@ export const seats = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [index('seats_panel_idx').on(t.panelId, t.position), index('seats_expert_idx').on(t.expertId, t.status)],
+  (t) => [
+    index('seats_panel_idx').on(t.panelId, t.position),
+    index('seats_expert_idx').on(t.expertId, t.status),
+    // A draw counts each expert's seats of the year; credit lists find where experts sat (both covering).
+    index('seats_status_created_idx').on(t.status, t.createdAt, t.expertId),
+    index('seats_expert_invited_idx').on(t.expertId, t.invitedAt, t.panelId),
+  ],
 )
 
 // A signed conflict-of-interest and confidentiality declaration, with the text and facts it covered.
