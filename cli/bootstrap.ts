@@ -3,13 +3,19 @@ import { DEMO_PASSWORD, demoAccountList, isDatabaseEmpty, seedDemo, type DemoAcc
 import { roleLabel } from '../app/domain/roles'
 import { ensureLibrary } from '../db/seed/library'
 import { ensureSpecialties } from '../app/services/expert-pool.server'
+import { describeReconciliation, reconcileFileStore } from '../app/files/store.server'
 
-/** Migrates the database and seeds the demo when it has no users yet. Closes its connection. */
+/**
+ * Migrates the database, reconciles the file store with it (leftovers of killed writes removed,
+ * rows without their file reported) and seeds the demo when it has no users yet. Runs before the
+ * server forks its workers, so no request is writing. Closes its connection.
+ */
 export async function bootstrapDatabase(opts: { seedIfNew: boolean }): Promise<{ file: string; seeded: DemoAccount[] | null }> {
   const file = databasePath()
   const db = openDatabase(file)
   try {
     migrateDatabase(db)
+    for (const line of describeReconciliation(reconcileFileStore(db, { now: new Date() }))) console.warn(line)
     ensureLibrary(db, new Date())
     ensureSpecialties(db, new Date())
     if (opts.seedIfNew && isDatabaseEmpty(db)) {

@@ -3,16 +3,13 @@
 // and the audit chain verifies.
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
-import { experts, frameworks, frameworkVersions, scoreEntries, scoreSubmissions, seats, users } from '../db/schema'
-import { newId } from '../app/ids.server'
+import { scoreEntries, scoreSubmissions } from '../db/schema'
 import { verifyAuditChain } from '../app/models/audit.server'
-import { certify } from '../app/services/panel.server'
-import { startSheet } from '../app/services/sheet.server'
-import { expertScoringPage, startScoring } from '../app/services/scoring.server'
-import { form, readyPanel, type ReadyPanel } from './helpers/panel-fixture'
+import { expertScoringPage } from '../app/services/scoring.server'
+import type { ReadyPanel } from './helpers/panel-fixture'
+import { scoringWithSeats } from './helpers/scoring-seats'
 import { makeDemoDb, TEST_AUDIT_KEY, type TempDb } from './helpers/temp-db'
 
 const EXPERTS = 20
@@ -24,24 +21,7 @@ let panel: ReadyPanel
 beforeAll(async () => {
   temp = await makeDemoDb(AT)
   db = temp.db
-  panel = await readyPanel(db, { engagementName: '2025年滨江区基本公共卫生服务项目绩效运行监控', leadUsername: 'mingjian.zhao', size: 15, at: AT })
-  const cy2020 = db.select({ id: frameworkVersions.id }).from(frameworkVersions).innerJoin(frameworks, eq(frameworks.id, frameworkVersions.frameworkId)).where(eq(frameworks.libraryCode, 'cy2020-project')).get()!
-  startSheet(db, panel.lead, panel.engagementId, form({ frameworkVersionId: cy2020.id }), AT)
-  for (const s of panel.seats) certify(db, s.actor, s.seatId, form({ agree: 'on' }), '127.0.0.1', AT)
-  if (!startScoring(db, panel.lead, panel.engagementId, form({ aggregationRule: 'trimmed', step: '0.5' }), AT).ok) throw new Error('scoring not started')
-  // A panel holds at most 15; five more seated experts (written directly) make the 20 the issue asks for.
-  const template = db.select().from(seats).where(eq(seats.id, panel.seats[0]!.seatId)).get()!
-  for (let i = 0; i < EXPERTS - 15; i++) {
-    const userId = newId()
-    const expertId = newId()
-    const seatId = newId()
-    const iso = AT.toISOString()
-    db.insert(users).values({ id: userId, username: `fx.extra${i}`, displayName: `加席专家${i + 1}`, role: 'expert', passwordHash: 'x', createdAt: iso, updatedAt: iso }).run()
-    db.insert(experts).values({ id: expertId, userId, name: `加席专家${i + 1}`, employer: '某研究院', title: 'other', createdAt: iso, updatedAt: iso }).run()
-    db.insert(seats).values({ ...template, id: seatId, expertId, position: 16 + i, isLeader: false, version: 1 }).run()
-    panel.seats.push({ seatId, expertId, name: `加席专家${i + 1}`, actor: { userId, role: 'expert', organizationId: null, orgAdmin: false, evaluatedUnitId: null } })
-  }
-  for (const s of panel.seats.slice(15)) certify(db, s.actor, s.seatId, form({ agree: 'on' }), '127.0.0.1', AT)
+  panel = await scoringWithSeats(db, EXPERTS, AT)
 }, 120_000)
 afterAll(() => temp?.cleanup())
 

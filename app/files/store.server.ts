@@ -11,6 +11,7 @@ import type { Db, Tx } from '../../db/client.server'
 import { storedFiles } from '../../db/schema'
 import { newId } from '../ids.server'
 import { MAX_STORED_FILE_BYTES } from './limits'
+import { ensureDirectory, sweepTempFiles, writeFileAtomic } from './write-atomic.server'
 
 export type StoredKind = 'pdf' | 'docx' | 'xlsx' | 'jpg' | 'png' | 'csv'
 
@@ -150,9 +151,10 @@ function writePrepared(db: Db, upload: { bytes: Buffer; filename: string }, kind
   const root = filesRoot(db)
   const storageName = crypto.randomBytes(16).toString('hex')
   const full = storagePath(root, storageName)
-  fs.mkdirSync(path.dirname(full), { recursive: true, mode: 0o700 })
-  // 'wx': an existing file is never overwritten, whatever happens to the random name.
-  fs.writeFileSync(full, upload.bytes, { flag: 'wx', mode: 0o600 })
+  ensureDirectory(path.dirname(full))
+  // Durable before the caller's row can commit, so a row never names a missing or partial file; never
+  // replacing: an existing file is not overwritten, whatever happens to the random name.
+  writeFileAtomic(full, upload.bytes, { mode: 0o600, overwrite: false })
   return {
     id: newId(),
     sha256: crypto.createHash('sha256').update(upload.bytes).digest('hex'),
@@ -225,4 +227,62 @@ export function copyStore(db: Db, targetRoot: string): { files: number; bytes: n
     bytes += content.length
   }
   return { files, bytes, damaged }
+}
+
+/**
+ * How old a leftover must be before the start-up sweep removes it. A command-line import running
+ * beside the server holds its temporary or not-yet-recorded file for seconds, never minutes.
+ */
+export const SWEEP_GRACE_MS = 10 * 60_000
+
+export type StoreReconciliation = {
+  /** Temporary files of writes killed half-way. */
+  removedTemp: string[]
+  /** Complete files whose row never committed (the action was refused, rolled back or killed). */
+  removedOrphans: string[]
+  /** Rows whose file is gone: nothing here can restore them, so they are reported, not deleted. */
+  missing: { id: string; storageName: string; originalName: string }[]
+}
+
+const STORAGE_NAME = /^[0-9a-f]{32}$/
+
+/**
+ * The start-up check of the file store against the database (ADR 020): removes what crashed or
+ * refused writes left behind and lists rows whose file is missing. Run it where the server opens
+ * the database, before it serves requests.
+ */
+export function reconcileFileStore(db: Db, options: { now: Date; graceMs?: number }): StoreReconciliation {
+  const root = filesRoot(db)
+  const graceMs = options.graceMs ?? SWEEP_GRACE_MS
+  const removedTemp = sweepTempFiles(root, { olderThanMs: graceMs, now: options.now })
+  const rows = db.select({ id: storedFiles.id, storageName: storedFiles.storageName, originalName: storedFiles.originalName }).from(storedFiles).all()
+  const recorded = new Set(rows.map((r) => r.storageName))
+  const present = new Set<string>()
+  const removedOrphans: string[] = []
+  const cutoff = options.now.getTime() - graceMs
+  const shards = fs.existsSync(root) ? fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && /^[0-9a-f]{2}$/.test(d.name)) : []
+  for (const shard of shards) {
+    for (const name of fs.readdirSync(path.join(root, shard.name))) {
+      if (!STORAGE_NAME.test(name)) continue
+      present.add(name)
+      const full = path.join(root, shard.name, name)
+      if (recorded.has(name) || fs.statSync(full).mtimeMs > cutoff) continue
+      fs.rmSync(full, { force: true })
+      removedOrphans.push(full)
+    }
+  }
+  const missing = rows.filter((r) => !present.has(r.storageName))
+  return { removedTemp, removedOrphans, missing }
+}
+
+/** The reconciliation in the server's start-up log, in Chinese; empty when there was nothing to do. */
+export function describeReconciliation(r: StoreReconciliation): string[] {
+  const lines: string[] = []
+  if (r.removedTemp.length > 0) lines.push(`文件存储：已清理 ${r.removedTemp.length} 个中断写入留下的临时文件`)
+  if (r.removedOrphans.length > 0) lines.push(`文件存储：已清理 ${r.removedOrphans.length} 个未登记到数据库的文件（上传未完成或被拒绝）`)
+  if (r.missing.length > 0) {
+    const sample = r.missing.slice(0, 10).map((m) => `${m.originalName}（${m.id}）`).join('、')
+    lines.push(`文件存储：警告，数据库登记的 ${r.missing.length} 个文件在磁盘上找不到，请从备份恢复 files 目录：${sample}${r.missing.length > 10 ? ' 等' : ''}`)
+  }
+  return lines
 }

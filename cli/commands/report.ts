@@ -1,7 +1,6 @@
 // `report <engagement>`: one report of one engagement written as files (the web stores versions; the
 // command line only writes DOCX/PDF into a folder). `--at` fixes the generation time, so two runs on
 // the same data give the same bytes. The helpers below are shared with `report:batch`.
-import fs from 'node:fs'
 import path from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
@@ -11,8 +10,9 @@ import { isId } from '../../app/ids.server'
 import { buildReportModel } from '../../reports/build-model.server'
 import { titleOf } from '../../reports/compose'
 import { REPORT_STAGES, REPORT_TYPES, reportStageLabel, type Narrative, type ReportModel, type ReportStage, type ReportType } from '../../reports/model'
-import { REPORT_FORMATS, renderModel, type RenderedFile, type ReportFormat } from '../../reports/render'
+import { REPORT_FORMATS, renderModel, type ReportFormat } from '../../reports/render'
 import { CliError, type CommandSpec } from '../framework'
+import { writeReportFiles, type WrittenFile } from '../../reports/write-files.server'
 
 const TYPE_LIST = REPORT_TYPES.map((t) => t.code).join('|')
 const STAGE_LIST = REPORT_STAGES.map((s) => s.code).join('|')
@@ -69,19 +69,8 @@ export function reportFileStem(model: ReportModel): string {
   return `${titleOf(model).replace(UNSAFE_IN_FILE_NAME, '_')}-${reportStageLabel(model.document.stage)}`
 }
 
-export type WrittenFile = { path: string; size: number; sha256: string }
-
-/** Writes each file through a temporary name, so a reader never sees half a report. Overwrites. */
-export function writeReportFiles(dir: string, stem: string, files: readonly RenderedFile[]): WrittenFile[] {
-  fs.mkdirSync(dir, { recursive: true })
-  return files.map((f) => {
-    const target = path.join(dir, `${stem}.${f.format}`)
-    const partial = `${target}.partial`
-    fs.writeFileSync(partial, f.bytes)
-    fs.renameSync(partial, target)
-    return { path: target, size: f.bytes.byteLength, sha256: f.sha256 }
-  })
-}
+// The file writing lives beside the renderers; report:batch takes it from here with the other helpers.
+export { writeReportFiles, type WrittenFile }
 
 export const describeFile = (f: WrittenFile): string => `${f.path}\t${f.size} 字节\tSHA-256 ${f.sha256}`
 
