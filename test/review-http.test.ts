@@ -149,7 +149,8 @@ describe('round 2', () => {
     const empty = await lead.post(submissionUrl(), { intent: 'answer', commentId: comments[0]!.id, answer: ' ' })
     expect(empty.status).toBe(400)
     expect(await pageText(empty)).toContain('请填写答复')
-    expect((await otherBureau.post(submissionUrl(), { intent: 'answer', commentId: comments[0]!.id, answer: 'x' })).status).toBe(403)
+    // Another bureau's engagement is not found (SECURITY.md §12.1: cross-tenant ids answer 404).
+    expect((await otherBureau.post(submissionUrl(), { intent: 'answer', commentId: comments[0]!.id, answer: 'x' })).status).toBe(404)
     for (const c of comments) expect((await lead.post(submissionUrl(), { intent: 'answer', commentId: c.id, answer: `已按意见修改：${c.body}` })).status).toBe(200)
     expect((await lead.post(submissionUrl(), { intent: 'submit', versionId: issuedId })).status).toBe(400)
 

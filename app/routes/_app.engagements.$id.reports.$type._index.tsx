@@ -4,10 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { getDb } from '../../db/client.server'
 import { REPORT_STAGES } from '../../reports/model'
 import { renderInWorker } from '../../reports/render-pool.server'
-import { notFound, requireRole, requireUser } from '~/auth/require.server'
+import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
-import { generateVersion, isReportType, issueVersion, reportPage, saveNarrative } from '~/services/report.server'
+import { agencyActionRefusal, generateVersion, isReportType, issueVersion, reportPage, saveNarrative } from '~/services/report.server'
 import { formatDateTime } from '~/utils/datetime'
 
 export const meta: MetaFunction = () => [{ title: '报告 · EvalDesk' }]
@@ -28,12 +28,14 @@ function publicUrl(request: Request): string {
 type ActionData = { intent: string; errors: Record<string, string>; values: Record<string, string | string[]>; done: string | null }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { actor } = await requireRole(request, ['agency_admin', 'evaluator'])
+  const { actor } = await requireUser(request)
   if (!isReportType(params.type)) throw notFound()
-  const fd = await request.formData()
-  const intent = String(fd.get('intent') ?? '')
   const db = getDb()
   const id = params.id ?? ''
+  const refusal = agencyActionRefusal(db, actor, id)
+  if (refusal) throw refusal === 404 ? notFound() : forbidden()
+  const fd = await request.formData()
+  const intent = String(fd.get('intent') ?? '')
   const result =
     intent === 'narrative'
       ? saveNarrative(db, actor, id, params.type, fd, now())

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
-import { notFound, requireRole, requireUser } from '~/auth/require.server'
+import { notFound, requireUser } from '~/auth/require.server'
 import { pointsText } from '~/domain/indicators/rules'
 import { AGGREGATION_RULES, type AggregationRule } from '~/domain/scoring/aggregate'
 import { AGREEMENT_EXPLANATIONS } from '~/domain/scoring/agreement'
@@ -40,7 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { actor } = await requireRole(request, ['agency_admin', 'evaluator'])
+  // Any signed-in user: the service answers 404 for an engagement the actor cannot see, before 403.
+  const { actor } = await requireUser(request)
   const fd = await request.formData()
   // The page has one action: asking experts to justify or rescore (the service authorizes first).
   const result = requestJustification(getDb(), actor, params.id ?? '', fd, now())

@@ -1,9 +1,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
-import { notFound, requireRole, requireUser } from '~/auth/require.server'
+import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
+import { agencyActionRefusal } from '~/services/report.server'
 import { answerComment, submissionPage, submitReport } from '~/services/review.server'
 import { formatDateTime } from '~/utils/datetime'
 import { runIntent, withNotice } from '~/utils/intent-action.server'
@@ -18,10 +19,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { actor } = await requireRole(request, ['agency_admin', 'evaluator'])
-  const fd = await request.formData()
+  const { actor } = await requireUser(request)
   const db = getDb()
   const id = params.id ?? ''
+  const refusal = agencyActionRefusal(db, actor, id)
+  if (refusal) throw refusal === 404 ? notFound() : forbidden()
+  const fd = await request.formData()
   return runIntent(
     fd,
     {

@@ -43,6 +43,16 @@ function engagementFor(db: Db | Tx, actor: Actor, engagementId: string, action: 
   return { e }
 }
 
+/**
+ * Why an agency-only action on the engagement is refused before its form is read: 404 when the
+ * actor cannot see the engagement at all (another tenant's id is not found, whatever the request
+ * carries: SECURITY.md §12.1), 403 when they see it but are not agency staff; null when admitted.
+ */
+export function agencyActionRefusal(db: Db | Tx, actor: Actor, engagementId: string): 403 | 404 | null {
+  if (!engagementForViewer(db, actor, engagementId)) return 404
+  return actor.role === 'agency_admin' || actor.role === 'evaluator' ? null : 403
+}
+
 function storedNarrative(db: Db | Tx, engagementId: string, type: ReportType) {
   const row = db.select().from(reportNarratives).where(and(eq(reportNarratives.engagementId, engagementId), eq(reportNarratives.type, type))).get()
   return row ? { sections: JSON.parse(row.sectionsJson) as Partial<Narrative>, version: row.version, updatedAt: row.updatedAt } : null
