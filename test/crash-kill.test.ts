@@ -38,44 +38,74 @@ const sha256 = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).
 
 type KilledRun = { ready: string; acks: string[][]; delayMs: number }
 
+type Writer = { start: (watch?: () => void) => Promise<KilledRun>; abort: () => void }
+
 /**
- * Runs a child writer (in the same process: node, not the tsx launcher) and SIGKILLs it a random
- * 5–500 ms after it reports READY. `watch` runs every few milliseconds while it lives.
+ * Spawns a child writer now (node itself, not the tsx launcher, so the process killed is the one
+ * writing). Loading its modules is most of its life, so the next one loads while the test checks the
+ * last; it writes only once started, and is SIGKILLed a random 5–500 ms after it reports READY.
+ * `watch` runs every few milliseconds while it writes.
  */
-function runAndKill(script: string, args: ScoreWriterArgs | ReportWriterArgs, watch?: () => void): Promise<KilledRun> {
-  const delayMs = 5 + Math.floor(Math.random() * 496)
+function spawnWriter(script: string, args: ScoreWriterArgs | ReportWriterArgs): Writer {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, 'workers', script), JSON.stringify(args)], {
     cwd: process.cwd(),
     env: { ...process.env, EVALDESK_AUDIT_KEY: TEST_AUDIT_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
   let out = ''
   let err = ''
-  let ready = ''
-  let timer: NodeJS.Timeout | undefined
-  const stuck = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const watcher = watch ? setInterval(watch, 2) : undefined
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk
-    if (!ready && out.includes('\n')) {
-      ready = out.slice(0, out.indexOf('\n'))
-      timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
-    }
-  })
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (code, signal) => {
-      clearTimeout(stuck)
-      clearTimeout(timer)
-      clearInterval(watcher)
-      watch?.()
-      if (signal !== 'SIGKILL' || !ready.startsWith('READY')) return reject(new Error(`${script} ended by itself (code ${code}, signal ${signal}, after ${delayMs} ms):\n${err}`))
-      // Only whole lines count: a line cut by the kill was never an acknowledgement.
-      const lines = out.slice(0, out.lastIndexOf('\n') + 1).split('\n').slice(1, -1)
-      resolve({ ready, delayMs, acks: lines.map((l) => l.split(' ').slice(1)) })
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('error', (error) => {
+      err += String(error)
+      resolve({ code: -1, signal: null })
     })
+    child.once('close', (code, signal) => resolve({ code, signal }))
   })
+  const start = async (watch?: () => void): Promise<KilledRun> => {
+    const delayMs = 5 + Math.floor(Math.random() * 496)
+    let timer: NodeJS.Timeout | undefined
+    const stuck = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    const watcher = watch ? setInterval(watch, 2) : undefined
+    const armOnReady = () => {
+      if (!timer && out.includes('\n')) timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
+    }
+    child.stdout.on('data', armOnReady)
+    child.stdin.write('GO\n')
+    const { code, signal } = await closed
+    clearTimeout(stuck)
+    clearTimeout(timer)
+    clearInterval(watcher)
+    watch?.()
+    const ready = out.slice(0, Math.max(0, out.indexOf('\n')))
+    if (signal !== 'SIGKILL' || ready !== 'READY') throw new Error(`${script} ended by itself (code ${code}, signal ${signal}, kill due after ${delayMs} ms):\n${err}`)
+    // Only whole lines count: a line cut by the kill was never an acknowledgement.
+    const lines = out.slice(0, out.lastIndexOf('\n') + 1).split('\n').slice(1, -1)
+    return { ready, delayMs, acks: lines.map((l) => l.split(' ').slice(1)) }
+  }
+  return { start, abort: () => child.kill('SIGKILL') }
+}
+
+/** Children loading while one writes: loading is CPU-bound and slow on a busy machine. */
+const LOADING_AHEAD = 2
+
+/** Runs `kills` writers one after another, each spawned ahead so that it has loaded when its turn comes. */
+async function killRepeatedly(kills: number, script: string, argsFor: (kill: number) => ScoreWriterArgs | ReportWriterArgs, check: (kill: number, run: KilledRun) => Promise<void> | void, watch?: () => void): Promise<void> {
+  const queue: Writer[] = []
+  let spawned = 0
+  const topUp = () => {
+    while (spawned < kills && queue.length <= LOADING_AHEAD) queue.push(spawnWriter(script, argsFor(spawned++)))
+  }
+  try {
+    for (let kill = 0; kill < kills; kill++) {
+      topUp()
+      const current = queue.shift()!
+      await check(kill, await current.start(watch))
+    }
+  } finally {
+    for (const waiting of queue) waiting.abort()
+  }
 }
 
 /** The store holds exactly the files its rows name, each complete, and nothing else. */
@@ -110,8 +140,7 @@ describe('a score and upload writer killed at random', () => {
     async () => {
       let acked = 0
       const leftovers = { temp: 0, orphans: 0 }
-      for (let kill = 0; kill < KILLS; kill++) {
-        const run = await runAndKill('crash-score-writer.ts', { ...args, firstSeq: kill * 1_000_000 })
+      await killRepeatedly(KILLS, 'crash-score-writer.ts', (kill) => ({ ...args, firstSeq: kill * 1_000_000 }), (kill, run) => {
         const db = openDatabase(temp.file)
         try {
           const context = `kill ${kill} after ${run.delayMs} ms, ${run.acks.length} ACKs`
@@ -138,7 +167,7 @@ describe('a score and upload writer killed at random', () => {
         } finally {
           db.$client.close()
         }
-      }
+      })
       expect(acked).toBeGreaterThan(0)
       console.info(`crash-kill scores: ${KILLS} kills, ${acked} ACKed writes, swept ${leftovers.temp} temporary and ${leftovers.orphans} unrecorded files`)
     },
@@ -187,8 +216,7 @@ describe('a report writer killed at random', () => {
           if (sha256(bytes) !== expected[path.extname(name).slice(1)]) partial.push(`${name} (${bytes.length} bytes)`)
         }
       }
-      for (let kill = 0; kill < KILLS; kill++) {
-        const run = await runAndKill('crash-report-writer.ts', { dir, firstSeq: kill * 1_000_000, rendered }, look)
+      const check = (kill: number, run: KilledRun) => {
         const context = `kill ${kill} after ${run.delayMs} ms, ${run.acks.length} ACKs`
         expect(partial, context).toEqual([])
         for (const [seq] of run.acks) {
@@ -205,6 +233,7 @@ describe('a report writer killed at random', () => {
         for (const name of left) fs.rmSync(path.join(dir, name))
         seen.clear()
       }
+      await killRepeatedly(KILLS, 'crash-report-writer.ts', (kill) => ({ dir, firstSeq: kill * 1_000_000, rendered }), check, look)
       expect(acked).toBeGreaterThan(0)
       console.info(`crash-kill reports: ${KILLS} kills, ${acked} ACKed generations, swept ${swept} temporary files`)
     },

@@ -18,3 +18,18 @@ export const reportStem = (seq: number): string => `评价报告-${seq}`
 
 /** An orphan child (the test died before killing it) stops by itself after this long. */
 export const GIVE_UP_MS = 60_000
+
+/**
+ * Resolves when the test says GO on stdin: a child is spawned ahead of time and loads its modules
+ * while the previous one runs. It exits if the test goes away first.
+ */
+export function waitForGo(): Promise<void> {
+  return new Promise((resolve) => {
+    const orphaned = setTimeout(() => process.exit(0), GIVE_UP_MS)
+    process.stdin.once('end', () => process.exit(0))
+    process.stdin.once('data', () => {
+      clearTimeout(orphaned)
+      resolve()
+    })
+  })
+}

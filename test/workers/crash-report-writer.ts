@@ -5,9 +5,10 @@
 import fs from 'node:fs'
 import type { RenderedFile } from '../../reports/render'
 import { writeReportFiles } from '../../reports/write-files.server'
-import { GIVE_UP_MS, reportStem, type ReportWriterArgs } from './crash-protocol'
+import { GIVE_UP_MS, reportStem, waitForGo, type ReportWriterArgs } from './crash-protocol'
 
-function main(args: ReportWriterArgs): void {
+async function main(args: ReportWriterArgs): Promise<void> {
+  await waitForGo()
   const files: RenderedFile[] = args.rendered.map((r) => ({ format: r.format, sha256: r.sha256, bytes: fs.readFileSync(r.path) }))
   fs.writeSync(1, 'READY\n')
   const started = Date.now()
@@ -17,4 +18,10 @@ function main(args: ReportWriterArgs): void {
   }
 }
 
-main(JSON.parse(process.argv[2]!) as ReportWriterArgs)
+main(JSON.parse(process.argv[2]!) as ReportWriterArgs).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    fs.writeSync(2, `${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exit(1)
+  },
+)

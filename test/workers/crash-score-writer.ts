@@ -7,9 +7,10 @@ import { openDatabase } from '../../db/client.server'
 import { prepareFile } from '../../app/files/store.server'
 import { expertScoringPage, saveScore } from '../../app/services/scoring.server'
 import { addPaperVersion } from '../../app/services/working-papers.server'
-import { crashMark, GIVE_UP_MS, isUploadSeq, type ScoreWriterArgs } from './crash-protocol'
+import { crashMark, GIVE_UP_MS, isUploadSeq, waitForGo, type ScoreWriterArgs } from './crash-protocol'
 
 async function main(args: ScoreWriterArgs): Promise<void> {
+  await waitForGo()
   const db = openDatabase(args.file)
   const now = new Date()
   const scorers = args.seats.map((s) => {
@@ -40,7 +41,10 @@ async function main(args: ScoreWriterArgs): Promise<void> {
   }
 }
 
-main(JSON.parse(process.argv[2]!) as ScoreWriterArgs).catch((error: unknown) => {
-  fs.writeSync(2, `${error instanceof Error ? error.stack : String(error)}\n`)
-  process.exit(1)
-})
+main(JSON.parse(process.argv[2]!) as ScoreWriterArgs).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    fs.writeSync(2, `${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exit(1)
+  },
+)
