@@ -15,6 +15,7 @@ import { command as seedScale } from './commands/seed-scale'
 import { command as auditVerify } from './commands/audit-verify'
 import { command as auditAnchor } from './commands/audit-anchor'
 import { command as backup } from './commands/backup'
+import { command as restore } from './commands/restore'
 import { command as orgCreate } from './commands/org-create'
 import { command as userCreate } from './commands/user-create'
 import { command as userResetPassword } from './commands/user-reset-password'
@@ -31,7 +32,7 @@ import { command as report } from './commands/report'
 import { command as reportBatch } from './commands/report-batch'
 import { command as creditShow } from './commands/credit-show'
 
-const COMMANDS: CommandSpec[] = [migrate, seed, seedScale, auditVerify, auditAnchor, backup, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport, report, reportBatch, creditShow]
+const COMMANDS: CommandSpec[] = [migrate, seed, seedScale, auditVerify, auditAnchor, backup, restore, orgCreate, userCreate, userResetPassword, frameworkList, frameworkValidate, frameworkImport, frameworkExport, expertImport, drawReplay, consolidate, bundleImport, bundleExport, report, reportBatch, creditShow]
 
 runCli(COMMANDS, process.argv.slice(2)).then(
   (code) => {

@@ -4,11 +4,16 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express, { type Response } from 'express'
 import helmet from 'helmet'
+import { databasePath, openDatabase } from '../db/client.server'
 import { formBodyGuard, originCheck, publicHostFromAppOrigin, trustProxySetting } from './security'
 
 export async function createApp() {
   const build = loadBuild()
   const app = express()
+  // `evaldesk restore` refuses while anyone has the database open (databaseInUse in
+  // db/backup.server.ts). The app's own connection opens on the first request; this one is held
+  // from the start, so an idle server counts as running too.
+  app.locals.databasePresence = holdDatabaseOpen()
   app.disable('x-powered-by')
   app.use((_req, res, next) => {
     res.locals.requestId = crypto.randomUUID()
@@ -65,6 +70,13 @@ export async function createApp() {
     }),
   )
   return { app, build }
+}
+
+function holdDatabaseOpen() {
+  const db = openDatabase(databasePath(), { readonly: true })
+  // A connection takes its shared lock on the first read, not when it is opened.
+  db.$client.prepare('SELECT count(*) FROM sqlite_master').get()
+  return db
 }
 
 function loadBuild(): ServerBuild {

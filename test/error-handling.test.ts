@@ -6,6 +6,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { loggedIn } from './helpers/http'
 import { startServer, type RunningServer } from './helpers/server'
 
+// What a leaked database error would show: the driver's message, its error class, a statement.
+const SQL_TEXT = /no such table|SQLITE_|SqliteError|\bSELECT\b[\s\S]*\bFROM\b|\bINSERT INTO\b|\bUPDATE\b\s+\w+\s+SET\b/i
+
 let server: RunningServer
 beforeAll(async () => {
   server = await startServer()
@@ -29,7 +32,15 @@ test('an unexpected error: generic page for the user, stack and request id in th
   const body = await res.text()
   expect(body).toContain('系统出错了')
   expect(body).not.toContain('stage_transitions')
+  expect(body).not.toMatch(SQL_TEXT)
   expect(body).not.toMatch(/^\s+at .+[(:]/m)
+  // The same failure during client-side navigation: the data request is sanitized too.
+  const data = await client.get(`/engagements/${id}.data`)
+  const dataBody = await data.text()
+  expect(dataBody).toContain('Unexpected Server Error')
+  expect(dataBody).not.toContain('stage_transitions')
+  expect(dataBody).not.toMatch(SQL_TEXT)
+  expect(dataBody).not.toMatch(/^\s+at .+[(:]/m)
 
   // The log line can be found by the id the user sees in the response.
   await expect.poll(() => server.output(), { timeout: 5000 }).toContain(`request ${requestId} failed: GET /engagements/${id}`)

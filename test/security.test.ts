@@ -1,16 +1,31 @@
 // HTTP-level security controls of the real server (SECURITY.md §4, §8, §12.7): origin check, headers,
 // cookie attributes, session lifecycle, login throttling, open redirects, error pages. Plus the
 // session timeouts through getSessionUser on a real database with an injected clock.
+import fs from 'node:fs'
+import path from 'node:path'
 import { ulid } from 'ulid'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../db/client.server'
-import { sessions } from '../db/schema'
+import { sessions, users } from '../db/schema'
+import { hashPassword } from '../app/auth/password.server'
+import { newId } from '../app/ids.server'
 import { createSessionRow, getSessionUser, sessionSetCookie } from '../app/auth/session.server'
 import { insertUser } from '../app/models/user.server'
 import { DEMO_PASSWORD } from '../db/seed/demo'
+import { builtRoutes, patternOf as builtPattern, type ManifestRoute } from './helpers/built-routes'
 import { Client, loggedIn } from './helpers/http'
 import { startServer, type RunningServer } from './helpers/server'
-import { makeTempDb } from './helpers/temp-db'
+import { makeTempDb, TEST_AUDIT_KEY } from './helpers/temp-db'
+import { prepareFile } from '../app/files/store.server'
+import { createRequest, uploadToRequest } from '../app/services/document-requests.server'
+import { sendRound } from '../app/services/feedback.server'
+import { confirmItem, createItems, reportProgress } from '../app/services/rectification.server'
+import { generateVersion, issueVersion } from '../app/services/report.server'
+import { decideSubmission, submitReport } from '../app/services/review.server'
+import { addPaper } from '../app/services/working-papers.server'
+import { standInRender } from './helpers/accepted-engagement'
+import { actorOf, form } from './helpers/panel-fixture'
+import { scoredEngagement } from './helpers/scored-engagement'
 import { trustProxySetting } from '../server/security'
 
 // getSessionUser signs and reads cookies in this process: keep its secret out of the developer's data/.
@@ -394,6 +409,159 @@ describe('session timeouts through getSessionUser on a real database', () => {
       expect(rowsOf(temp.db)).toHaveLength(0)
     } finally {
       temp.cleanup()
+    }
+  })
+})
+
+// ---- §12.7 headers over the whole build: every page and every download ---------------------------
+
+const routes = builtRoutes()
+const patternOf = (id: string) => builtPattern(routes, id)
+const pageRoutes = Object.values(routes).filter((r) => r.id !== 'root' && (r.index || r.path) && typeof r.module.loader === 'function')
+
+/** A route whose loader answers with a file: its module builds the response with attachment(). */
+function isDownload(route: ManifestRoute): boolean {
+  const source = ['.tsx', '.ts'].map((ext) => path.resolve('app', route.id + ext)).find((f) => fs.existsSync(f))
+  if (!source) throw new Error(`no source for ${route.id}`)
+  return /\battachment\(/.test(fs.readFileSync(source, 'utf8'))
+}
+const DOWNLOAD_PATTERNS = pageRoutes.filter(isDownload).map((r) => patternOf(r.id)).sort()
+
+/** The headers every answer of the app carries, whatever its status; Cache-Control exactly once. */
+function expectSecurityHeaders(res: Response, label: string) {
+  expect(res.headers.get('content-security-policy') ?? '', label).toContain("frame-ancestors 'none'")
+  expect(res.headers.get('x-content-type-options'), label).toBe('nosniff')
+  expect(res.headers.get('referrer-policy'), label).toBe('same-origin')
+  expect(res.headers.get('cache-control'), label).toBe('no-store')
+}
+
+describe('headers on every page of the build', () => {
+  test('signed in and anonymous, page and .data, every loader route answers with CSP, nosniff, Referrer-Policy and one no-store', async () => {
+    expect(pageRoutes.length).toBeGreaterThan(50)
+    const client = await loggedIn(server.url, 'mingjian.admin')
+    for (const route of pageRoutes) {
+      const url = patternOf(route.id).replace(/:[A-Za-z]+/g, () => ulid())
+      for (const [who, res] of [
+        ['signed in', await client.get(url)],
+        ['signed in .data', await client.get(`${url === '/' ? '/_root' : url}.data`)],
+        ['anonymous', await fetch(server.url + url, { redirect: 'manual' })],
+      ] as const) {
+        expectSecurityHeaders(res, `${who} GET ${url}`)
+        await res.arrayBuffer()
+      }
+    }
+  })
+})
+
+describe('every download route sends its file once with no-store', () => {
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)])
+  const PDF = Buffer.from('%PDF-1.4\n%%EOF\n')
+  let files: RunningServer
+  /** Who fetches, and the URL, for each download pattern; filled from real resources in beforeAll. */
+  const DOWNLOADS: Record<string, { as: string; url: string }> = {}
+
+  beforeAll(async () => {
+    process.env.EVALDESK_AUDIT_KEY = TEST_AUDIT_KEY
+    files = await startServer({ env: { ...process.env, EVALDESK_AUDIT_KEY: TEST_AUDIT_KEY } })
+    const db = openDatabase(files.dbFile)
+    try {
+      let time = Date.parse('2026-06-01T02:00:00.000Z')
+      const tick = (ms = 60_000) => new Date((time += ms))
+      const must = <T extends { ok: boolean }>(result: T, what: string): T & { ok: true } => {
+        if (!result.ok) throw new Error(`${what}: ${JSON.stringify(result)}`)
+        return result as T & { ok: true }
+      }
+      const stored = async (bytes: Buffer, name: string) => {
+        const prepared = await prepareFile(db, { bytes, filename: name })
+        if (!prepared.ok) throw new Error(prepared.message)
+        return prepared.file
+      }
+      const panel = await scoredEngagement(db, { at: tick(), size: 3 })
+      const e = panel.engagementId
+      const lead = panel.lead
+      const reviewer = actorOf(db, 'binjiang.finance')
+      // The evaluated unit's contact, with a password of their own (no first-login change pending).
+      const unitId = (db.$client.prepare('SELECT evaluated_unit_id AS id FROM engagement_units WHERE engagement_id = ?').get(e) as { id: string }).id
+      const iso = tick().toISOString()
+      db.insert(users).values({ id: newId(), username: 'dl.unit', displayName: '下载测试联络人', role: 'unit_contact', evaluatedUnitId: unitId, passwordHash: await hashPassword(DEMO_PASSWORD), createdAt: iso, updatedAt: iso }).run()
+      const unit = actorOf(db, 'dl.unit')
+      const consultation = must(await generateVersion(db, lead, e, 'evaluation', form({ stage: 'consultation', note: '' }), tick(), standInRender), 'consultation')
+      const round = must(sendRound(db, lead, e, form({ versionId: consultation.value.id, deadline: '2099-12-31' }), tick()), 'round')
+      const final = must(await generateVersion(db, lead, e, 'evaluation', form({ stage: 'final', note: '' }), tick(), standInRender), 'final')
+      const issued = must(await issueVersion(db, lead, e, form({ versionId: final.value.id }), tick(), standInRender, { publicUrl: 'https://evaldesk.example.cn', randomBytes: (n) => new Uint8Array(n).fill(3) }), 'issue')
+      const submission = must(submitReport(db, lead, e, form({ versionId: issued.value.id }), tick(24 * 3600_000)), 'submit').value.submissionId
+      must(decideSubmission(db, reviewer, submission, form({ decision: 'accept', note: '' }), tick()), 'accept')
+      const item = must(createItems(db, reviewer, e, form({ problem: ['资金台账不全'], requirement: ['补齐台账'], unitId: [unit.evaluatedUnitId!], deadline: ['2099-06-30'] }), tick()), 'item').value.ids[0]!
+      must(confirmItem(db, lead, item, form({ version: '1' }), tick()), 'confirm')
+      must(reportProgress(db, unit, item, { note: '已补建', version: 2 }, await stored(PNG, '凭证.png'), tick()), 'progress')
+      const request = must(createRequest(db, lead, e, form({ title: '资助台账', description: '', dueDate: '2099-06-30', unitId: unit.evaluatedUnitId! }), tick()), 'request').value.id
+      const requestUpload = await stored(PNG, '台账.png')
+      must(uploadToRequest(db, unit, request, { note: '', version: 1 }, requestUpload, tick()), 'request upload')
+      const q = (sql: string, ...params: unknown[]) => (db.$client.prepare(sql).get(...params) as { id: string }).id
+      const seat = panel.seats[0]!
+      // On an indicator the expert scores: only such papers reach the expert's seat.
+      const leaf = q('SELECT code AS id FROM score_entries WHERE seat_id = ? LIMIT 1', seat.seatId)
+      const paper = must(addPaper(db, lead, e, { intent: 'paper', title: '拨付凭证', indicatorCode: leaf, note: '' }, await stored(PDF, '底稿.pdf'), tick()), 'paper').value.versionId
+      const evidence = q('SELECT id FROM rectification_evidence WHERE item_id = ?', item)
+      const requestFile = q('SELECT id FROM document_request_files WHERE request_id = ?', request)
+      const version = q(`SELECT v.id FROM framework_versions v JOIN frameworks f ON f.id = v.framework_id WHERE f.library_code = 'cy2020-project'`)
+      const framework = q('SELECT framework_id AS id FROM framework_versions WHERE id = ?', version)
+      const seatUser = q('SELECT username AS id FROM users WHERE id = ?', seat.actor.userId)
+      const agency = lead.organizationId!
+      const bureauClient = await loggedIn(files.url, 'binjiang.finance')
+      const credit = new FormData()
+      for (const [k, v] of Object.entries({ intent: 'issue', kind: 'commendation', description: '表彰事实' })) credit.append(k, v)
+      credit.append('files', new Blob([Uint8Array.from(PNG)]), '表彰文件.png')
+      expect((await bureauClient.request(`/credit/${agency}?intent=issue`, { method: 'POST', body: credit })).status).toBe(200)
+      const creditFile = /\/files\/([0-9A-Z]{26})/.exec(await (await bureauClient.get(`/credit/${agency}`)).text())![1]!
+      Object.assign(DOWNLOADS, {
+        '/bureau/disclosure/:format': { as: 'binjiang.finance', url: '/bureau/disclosure/xlsx' },
+        '/credit.xlsx': { as: 'admin', url: '/credit.xlsx' },
+        '/credit/:subjectId/files/:fileId': { as: 'binjiang.finance', url: `/credit/${agency}/files/${creditFile}` },
+        '/credit/:subjectId/report.docx': { as: 'mingjian.admin', url: `/credit/${agency}/report.docx` },
+        '/credit/:subjectId/report.pdf': { as: 'mingjian.admin', url: `/credit/${agency}/report.pdf` },
+        '/engagements/:id/monitoring/report/:format': { as: 'mingjian.zhao', url: `/engagements/${e}/monitoring/report/pdf` },
+        '/engagements/:id/panel/fees.xlsx': { as: 'mingjian.zhao', url: `/engagements/${e}/panel/fees.xlsx` },
+        '/engagements/:id/papers/files/:versionId': { as: 'mingjian.zhao', url: `/engagements/${e}/papers/files/${paper}` },
+        '/engagements/:id/rectification/:itemId/files/:evidenceId': { as: 'binjiang.finance', url: `/engagements/${e}/rectification/${item}/files/${evidence}` },
+        '/engagements/:id/reports/files/:versionId/:format': { as: 'mingjian.zhao', url: `/engagements/${e}/reports/files/${issued.value.id}/pdf` },
+        '/engagements/:id/scores.xlsx': { as: 'mingjian.zhao', url: `/engagements/${e}/scores.xlsx` },
+        '/engagements/:id/sheet/export.xlsx': { as: 'mingjian.zhao', url: `/engagements/${e}/sheet/export.xlsx` },
+        '/expert/seats/:seatId/papers/:versionId': { as: seatUser, url: `/expert/seats/${seat.seatId}/papers/${paper}` },
+        '/expert/seats/:seatId/score.xlsx': { as: seatUser, url: `/expert/seats/${seat.seatId}/score.xlsx` },
+        '/experts/export.xlsx': { as: 'admin', url: '/experts/export.xlsx' },
+        '/experts/template.xlsx': { as: 'admin', url: '/experts/template.xlsx' },
+        '/frameworks/:frameworkId/versions/:versionId/export.xlsx': { as: 'mingjian.li', url: `/frameworks/${framework}/versions/${version}/export.xlsx` },
+        '/frameworks/template.xlsx': { as: 'mingjian.li', url: '/frameworks/template.xlsx' },
+        '/panels/fees.xlsx': { as: 'mingjian.admin', url: '/panels/fees.xlsx?month=2026-06' },
+        '/requests/:requestId/files/:fileId': { as: 'mingjian.zhao', url: `/requests/${request}/files/${requestFile}` },
+        '/review/:submissionId/files/:format': { as: 'binjiang.finance', url: `/review/${submission}/files/pdf` },
+        '/unit/feedback/:roundId/:format': { as: 'dl.unit', url: `/unit/feedback/${round.value.id}/pdf` },
+      })
+    } finally {
+      db.$client.close()
+    }
+  }, 180_000)
+  afterAll(async () => {
+    await files?.stop()
+  })
+
+  test('the download routes are found in the build, and each has a real file to fetch', () => {
+    expect(DOWNLOAD_PATTERNS.length).toBeGreaterThan(15)
+    expect(Object.keys(DOWNLOADS).sort()).toEqual(DOWNLOAD_PATTERNS)
+  })
+
+  test('each download is an attachment with its headers, Cache-Control: no-store exactly once', async () => {
+    const clients = new Map<string, Client>()
+    for (const pattern of DOWNLOAD_PATTERNS) {
+      const { as: username, url } = DOWNLOADS[pattern]!
+      if (!clients.has(username)) clients.set(username, username.startsWith('fx.') ? await new Client(files.url).login(username, 'Fixture-expert-password-1') : await loggedIn(files.url, username))
+      const res = await clients.get(username)!.get(url)
+      const body = new Uint8Array(await res.arrayBuffer())
+      expect(res.status, `${pattern} as ${username}: ${new TextDecoder().decode(body.slice(0, 200))}`).toBe(200)
+      expect(res.headers.get('content-disposition') ?? '', pattern).toMatch(/^attachment; filename="[^"]*"; filename\*=UTF-8''/)
+      expect(body.byteLength, pattern).toBeGreaterThan(0)
+      expectSecurityHeaders(res, pattern)
     }
   })
 })

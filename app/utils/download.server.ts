@@ -1,6 +1,7 @@
-// File downloads: always an attachment with a fixed type (SECURITY.md §9; helmet adds nosniff to
-// every response), the name in RFC 5987 form
-// so Chinese file names survive, plus an ASCII fallback for old clients.
+// File downloads: always an attachment with a fixed type (SECURITY.md §9), the name in RFC 5987 form
+// so Chinese file names survive, plus an ASCII fallback for old clients. nosniff (helmet) and
+// Cache-Control: no-store come from server/app.ts for every response; the Remix adapter appends a
+// route's headers to those, so naming no-store here too sent it twice.
 export function attachment(bytes: Uint8Array, filename: string, contentType: string): Response {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
   // A copy typed as Uint8Array<ArrayBuffer>, which is what BodyInit accepts.
@@ -10,7 +11,6 @@ export function attachment(bytes: Uint8Array, filename: string, contentType: str
       'Content-Type': contentType,
       'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
       'Content-Length': String(bytes.byteLength),
-      'Cache-Control': 'no-store',
     },
   })
 }

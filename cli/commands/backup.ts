@@ -8,6 +8,7 @@ import { CliError, type CommandSpec } from '../framework'
 const input = z.object({
   file: z.string({ required_error: '请指定备份文件路径' }).trim().min(1, '请指定备份文件路径'),
   force: z.boolean().default(false),
+  vacuum: z.boolean().default(false),
 })
 
 export const command: CommandSpec<z.infer<typeof input>> = {
@@ -17,13 +18,14 @@ export const command: CommandSpec<z.infer<typeof input>> = {
     cmd
       .argument('<file>', '备份文件路径 / target file')
       .option('--force', '覆盖已存在的备份文件 / overwrite an existing file')
+      .option('--vacuum', '用 VACUUM INTO 生成紧凑的副本（同样在线） / write a compacted copy with VACUUM INTO (also online)')
   },
   input,
-  async run({ file, force }, ctx) {
+  async run({ file, force, vacuum }, ctx) {
     const db = ctx.openDb({ readonly: true })
     const key = existingAuditKey(ctx.dbPath)
     try {
-      const result = await backupDatabase(db, file, { force, auditKey: key })
+      const result = await backupDatabase(db, file, { force, auditKey: key, method: vacuum ? 'vacuum' : 'online' })
       const { check } = result
       ctx.io.out(`已备份：${ctx.dbPath} -> ${result.file}（${result.bytes} 字节，权限 0600）`)
       ctx.io.out(`副本检查：integrity_check=${check.integrity}，外键不一致 ${check.foreignKeyViolations} 处`)
