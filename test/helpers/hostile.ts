@@ -159,6 +159,23 @@ export class DatabaseDigest {
   }
 }
 
+const CLOSED_SOCKET = new Set(['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'])
+
+/**
+ * Sends once more when the server had closed a kept-alive socket just as the request went out: on
+ * a loaded machine the client can stall past the server's keep-alive timeout. That is a transport
+ * race, not an answer, and the server never read the request.
+ */
+export async function retryOnClosedSocket(send: () => Promise<Response>): Promise<Response> {
+  try {
+    return await send()
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code
+    if (!code || !CLOSED_SOCKET.has(code)) throw error
+    return send()
+  }
+}
+
 /** How many files the store holds on disk (a refused upload must not leave one behind). */
 export function filesOnDisk(dbFile: string): number {
   const root = path.join(path.dirname(dbFile), 'files')
@@ -232,7 +249,8 @@ export async function mutateWorkbook(bytes: Buffer, mutation: WorkbookMutation, 
       sheet.spliceRows(mutation.row, 1)
       break
     case 'duplicateRow':
-      sheet.duplicateRow(mutation.row, 1, true)
+      // exceljs can only copy a row that exists.
+      if (mutation.row <= sheet.rowCount) sheet.duplicateRow(mutation.row, 1, true)
       break
     case 'renameSheet':
       sheet.name = mutation.name
