@@ -50,7 +50,7 @@ export async function createApp() {
   app.use(formBodyGuard())
   app.use(publicHostFromAppOrigin(ownOrigin))
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
-  app.use(express.static('public', { maxAge: '1h' }))
+  // public/ holds only the build: a catch-all static handler would stat a missing file on every page.
   // Pages carry scores, names and audit entries: no browser or proxy may keep a copy (ASVS 8.2.1).
   // Only the fingerprinted assets above are cacheable.
   app.use((_req, res, next) => {
