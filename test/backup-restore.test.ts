@@ -209,6 +209,14 @@ describe('online backup while a writer keeps writing', () => {
     expect((live.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(head.headSeq) as { hash: string }).hash).toBe(head.headHash)
     expect(verifyAuditChain(temp.db, TEST_AUDIT_KEY)).toMatchObject({ ok: true })
   }, 120_000)
+
+  test('an existing target is kept without --force, and the database itself is never a target', async () => {
+    const target = path.join(temp.dir, 'copy-online.db')
+    const before = sha256(target)
+    await expect(backupDatabase(temp.db, target, { force: false, auditKey: TEST_AUDIT_KEY })).rejects.toThrow('如确需覆盖，请加 --force')
+    expect(sha256(target)).toBe(before)
+    await expect(backupDatabase(temp.db, temp.file, { force: true, auditKey: TEST_AUDIT_KEY })).rejects.toThrow('数据库文件本身')
+  })
 })
 
 describe('restore', () => {

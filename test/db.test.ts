@@ -1,10 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { appendAudit } from '../app/models/audit.server'
-import { backupDatabase, BackupError } from '../db/backup.server'
 import { migrateDatabase, migrationsFolder, openDatabase } from '../db/client.server'
-import { makeTempDb, TEST_AUDIT_KEY, type TempDb } from './helpers/temp-db'
+import { makeTempDb, type TempDb } from './helpers/temp-db'
 
 const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
 
@@ -209,50 +207,5 @@ describe('database', () => {
     // The organization is referenced now, so it cannot be removed from under its user.
     expect(() => sqlite.prepare(`DELETE FROM organizations WHERE id = 'o1'`).run()).toThrow(/FOREIGN KEY constraint failed/)
     expect(sqlite.pragma('foreign_key_check')).toEqual([])
-  })
-})
-
-describe('online backup', () => {
-  const note = (i: number) => ({
-    actor: { userId: null, role: 'cli', organizationId: null },
-    action: 'test.note',
-    entity: 'test',
-    entityId: String(i),
-    after: { i, text: '绩效评价'.repeat(20) },
-    at: new Date(),
-  })
-
-  it('copies a database that another connection keeps writing to, and the copy is consistent', async () => {
-    temp = makeTempDb()
-    temp.db.$client.transaction(() => {
-      for (let i = 0; i < 3000; i++) appendAudit(temp!.db, note(i), TEST_AUDIT_KEY)
-    })()
-    const writer = openDatabase(temp.file)
-    let written = 0
-    let done = false
-    const keepWriting = () => {
-      if (done) return
-      appendAudit(writer, note(10_000 + written++), TEST_AUDIT_KEY)
-      setImmediate(keepWriting)
-    }
-    try {
-      setImmediate(keepWriting)
-      const target = path.join(temp.dir, 'copy.db')
-      const result = await backupDatabase(temp.db, target, { force: false, auditKey: TEST_AUDIT_KEY })
-      done = true
-      expect(written).toBeGreaterThan(0)
-      expect(result.check.integrity).toBe('ok')
-      expect(result.check.foreignKeyViolations).toBe(0)
-      expect(result.check.audit).toMatchObject({ ok: true })
-      expect(result.check.counts.audit_log).toBeGreaterThanOrEqual(3000)
-      expect(result.check.counts.audit_log).toBeLessThanOrEqual(3000 + written)
-      expect(fs.readdirSync(temp.dir).filter((f) => f.startsWith('.copy.db'))).toEqual([])
-
-      await expect(backupDatabase(temp.db, target, { force: false, auditKey: TEST_AUDIT_KEY })).rejects.toBeInstanceOf(BackupError)
-      await expect(backupDatabase(temp.db, temp.file, { force: true, auditKey: TEST_AUDIT_KEY })).rejects.toThrow('数据库文件本身')
-    } finally {
-      done = true
-      writer.$client.close()
-    }
   })
 })
