@@ -399,6 +399,8 @@ describe('restore drill on a running server', () => {
     expect(readOnly(dbFile, (sqlite) => countOf(sqlite, 'audit_log'))).toBe(inBackup)
 
     server = await startServer({ dir, env })
+    // The restarted server holds the database open, so a second restore now would be refused.
+    expect(databaseInUse(dbFile)).toBe(true)
     for (const account of DEMO_ACCOUNTS) {
       const client = await loggedIn(server.url, account.username)
       expect((await client.get('/dashboard')).status, account.username).toBe(200)
