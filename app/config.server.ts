@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { databasePath } from '../db/client.server'
+import { ensureDirectory, writeFileAtomic } from './files/write-atomic.server'
 
 export function dataDir(): string {
   return path.dirname(databasePath())
@@ -21,10 +22,12 @@ function secretFromEnvOrFile(envName: string, fileName: string): string {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true })
+  ensureDirectory(path.dirname(file))
   const value = crypto.randomBytes(32).toString('hex')
   try {
-    fs.writeFileSync(file, value + '\n', { mode: 0o600, flag: 'wx' })
+    // Whole and durable or absent: a key file cut short by a crash (or read half-written by another
+    // process) would sign the audit chain with a different key than the one later read back.
+    writeFileAtomic(file, Buffer.from(value + '\n'), { mode: 0o600, overwrite: false })
     return value
   } catch (error) {
     // Another process created it first: use theirs.
