@@ -151,7 +151,11 @@ export function databaseInUse(file: string): boolean {
     probe.exec('BEGIN EXCLUSIVE; COMMIT')
     return false
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') return true
+    const code = (error as { code?: string }).code ?? ''
+    if (code === 'SQLITE_BUSY') return true
+    // The locks are taken before the header is read: a damaged file we could lock is not in use,
+    // and replacing a damaged database is what restore is for.
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return false
     throw error
   } finally {
     probe?.close()

@@ -336,6 +336,22 @@ describe('restore', () => {
     expect(verify.code, verify.err).toBe(0)
     expect(verify.out).toContain('审计链完整')
   })
+
+  test('replaces a database damaged beyond opening, and restores into an empty location without --force', async () => {
+    const damagedDir = fs.mkdtempSync(path.join(temp.dir, 'damaged-'))
+    const damagedDb = path.join(damagedDir, 'evaldesk.db')
+    fs.writeFileSync(damagedDb, crypto.randomBytes(16_384))
+    const replaced = await cli(damagedDb, ['restore', backup, '--force'])
+    expect(replaced.code, replaced.err).toBe(0)
+    expect(sha256(damagedDb)).toBe(sha256(backup))
+    expect(fs.readdirSync(damagedDir).filter((f) => f.startsWith('evaldesk.db.before-restore-'))).toHaveLength(1)
+
+    const emptyDb = path.join(fs.mkdtempSync(path.join(temp.dir, 'empty-')), 'data', 'evaldesk.db')
+    const fresh = await cli(emptyDb, ['restore', backup])
+    expect(fresh.code, fresh.err).toBe(0)
+    expect(fresh.out).toContain('原来没有数据库')
+    expect(sha256(emptyDb)).toBe(sha256(backup))
+  })
 })
 
 describe('restore drill on a running server', () => {
