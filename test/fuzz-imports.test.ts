@@ -63,7 +63,7 @@ let ro: Db
 let digest: DatabaseDigest
 let foreignIds: string[] = []
 const clients = new Map<string, Client>()
-const ids = { educationId: '', sheetEngagementId: '', frameworkId: '', versionId: '', agencyId: '', seatId: '', leaf: '', requestId: '', surveyUrl: '' }
+const ids = { educationId: '', sheetEngagementId: '', frameworkId: '', versionId: '', agencyId: '', seatId: '', leaf: '', requestId: '', surveyUrl: '', rectificationUrl: '' }
 
 const one = (sql: string, ...params: unknown[]) => (ro.$client.prepare(sql).get(...params) as { id: string } | undefined)?.id ?? ''
 const client = (who: string) => clients.get(who)!
@@ -233,6 +233,14 @@ beforeAll(async () => {
   const listed = await client('mingjian.li').post(requestsUrl, { intent: 'create', title: '模糊测试资料', description: '', unitId, dueDate: '2099-12-31' })
   ids.requestId = one('SELECT id FROM document_requests WHERE title = ?', '模糊测试资料')
   if (listed.status !== 200 || !ids.requestId) throw new Error(`request not listed: ${listed.status}`)
+  // A confirmed 整改事项 for the same contact to report on.
+  const rectificationUrl = `/engagements/${ids.educationId}/rectification`
+  const rectUnitId = /<option value="([0-9A-Z]{26})"[^>]*>杭州市滨江区教育局<\/option>/.exec(await (await client('mingjian.li').get(rectificationUrl)).text())?.[1] ?? ''
+  const proposed = await client('mingjian.li').post(rectificationUrl, { intent: 'create', problem: ['模糊测试问题'], requirement: ['模糊测试整改要求'], unitId: [rectUnitId], deadline: ['2099-06-30'] })
+  const item = () => ro.$client.prepare('SELECT id, version FROM rectification_items WHERE engagement_id = ?').get(ids.educationId) as { id: string; version: number }
+  const confirmed = await client('binjiang.finance').post(rectificationUrl, { intent: 'confirm', itemId: item().id, version: String(item().version) })
+  if (proposed.status !== 200 || confirmed.status !== 200) throw new Error(`rectification not ready: ${proposed.status} ${confirmed.status}`)
+  ids.rectificationUrl = `${rectificationUrl}/${item().id}`
   // A survey with a Likert and a text question on the education engagement.
   const created = await client('mingjian.li').post(`/engagements/${ids.educationId}/surveys`, { title: '模糊测试调查' })
   ids.surveyUrl = created.headers.get('location') ?? ''
@@ -359,6 +367,19 @@ describe('hostile evidence uploads', () => {
         const version = String((ro.$client.prepare('SELECT version FROM document_requests WHERE id = ?').get(ids.requestId) as { version: number }).version)
         const fields = Object.entries({ version, note: '', ...Object.fromEntries(spoilt) })
         await sendSafely(() => multipart('unit.edu', `/unit/requests?request=${ids.requestId}`, fields, [fileOf(e, 'file')]))
+      }),
+      { numRuns: RUNS },
+    )
+  }, TIMEOUT)
+
+  test('整改 evidence reported by the unit: never a 5xx, a refusal stores nothing', async () => {
+    const version = () => String((ro.$client.prepare('SELECT version FROM rectification_items WHERE engagement_id = ?').get(ids.educationId) as { version: number }).version)
+    await fc.assert(
+      fc.asyncProperty(evidence, hostilePairs(['note', 'version'], foreignIds, { maxLength: 2 }), async (e, spoilt) => {
+        const fields = Object.entries({ version: version(), note: '已整改', ...Object.fromEntries(spoilt) })
+        const { status } = await sendSafely(() => multipart('unit.edu', ids.rectificationUrl, fields, [fileOf(e, 'file')]))
+        // A report awaits the bureau's verdict; failing it reopens the item for the next run.
+        if (status === 200) expect((await client('binjiang.finance').post(ids.rectificationUrl, { intent: 'verify', verdict: 'fail', reason: '模糊测试退回', version: version() })).status).toBe(200)
       }),
       { numRuns: RUNS },
     )
