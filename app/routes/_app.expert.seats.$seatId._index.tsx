@@ -9,6 +9,7 @@ import { SEAT_STATUS_LABELS } from '~/components/panel-labels'
 import { engagementKindLabel } from '~/domain/engagement'
 import { parseTree } from '~/models/framework.server'
 import { certify, declareConflict, expertSeatPage, respondToInvitation } from '~/services/panel.server'
+import { isOwnSeat } from '~/services/seat-access.server'
 import { hasScoringFor } from '~/services/scoring.server'
 import { CONFLICT_TYPES } from '~/domain/experts/vocab'
 import { formatDateTime } from '~/utils/datetime'
@@ -34,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await requireRole(request, ['expert'])
+  if (!isOwnSeat(getDb(), actor, params.seatId ?? '')) throw notFound()
   const fd = await request.formData()
   const intent = String(fd.get('intent') ?? '')
   const db = getDb()

@@ -4,6 +4,7 @@ import { getDb } from '../../db/client.server'
 import { notFound, requireRole } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
+import { isOwnSeat } from '~/services/seat-access.server'
 import { opinionPage, saveOpinion } from '~/services/scoring.server'
 import { formatDateTime } from '~/utils/datetime'
 
@@ -18,6 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireRole(request, ['expert'])
+  if (!isOwnSeat(getDb(), actor, params.seatId ?? '')) throw notFound()
   const result = saveOpinion(getDb(), actor, params.seatId ?? '', await request.formData(), now())
   if (!result.ok) {
     if (result.status === 404) throw notFound()

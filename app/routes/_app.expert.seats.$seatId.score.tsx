@@ -8,6 +8,7 @@ import { now } from '~/clock.server'
 import { FormError } from '~/components/field'
 import { describeRule } from '~/domain/indicators/rule-spec'
 import type { IndicatorNode } from '~/domain/indicators/tree'
+import { isOwnSeat } from '~/services/seat-access.server'
 import { expertScoringPage, justifyScore, saveScore, submitScores } from '~/services/scoring.server'
 import { formatDateTime } from '~/utils/datetime'
 
@@ -22,6 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireRole(request, ['expert'])
+  if (!isOwnSeat(getDb(), actor, params.seatId ?? '')) throw notFound()
   const fd = await request.formData()
   const intent = String(fd.get('intent') ?? '')
   if (intent === 'save') {

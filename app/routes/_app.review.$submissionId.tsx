@@ -6,7 +6,7 @@ import { headingsOf } from '../../reports/document'
 import { notFound, requireRole } from '~/auth/require.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
-import { addComment, decideSubmission, deleteComment, reviewPage, type CommentView } from '~/services/review.server'
+import { addComment, decideSubmission, deleteComment, mayReview, reviewPage, type CommentView } from '~/services/review.server'
 import type { SectionChange } from '~/domain/reports/section-diff'
 import { formatDateTime } from '~/utils/datetime'
 import { runIntent, withNotice } from '~/utils/intent-action.server'
@@ -22,9 +22,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireRole(request, ['finance_reviewer'])
-  const fd = await request.formData()
   const db = getDb()
   const id = params.submissionId ?? ''
+  if (!mayReview(db, actor, id)) throw notFound()
+  const fd = await request.formData()
   return runIntent(fd, {
     comment: () => withNotice(addComment(db, actor, id, fd, now()), () => '意见已添加（退回或验收时一并发给评价机构）。'),
     'delete-comment': () => withNotice(deleteComment(db, actor, id, fd, now()), () => '意见已删除。'),

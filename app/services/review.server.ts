@@ -369,6 +369,11 @@ function reviewAccess(db: Db | Tx, actor: Actor, submissionId: string): ReviewAc
   return e && can(actor, 'review.view', engagementResource(e)) ? { e, s } : undefined
 }
 
+/** Whether the submission is this reviewer's to see; actions ask first, so another bureau's id is 404 whatever the form says. */
+export function mayReview(db: Db | Tx, actor: Actor, submissionId: string): boolean {
+  return reviewAccess(db, actor, submissionId) !== undefined
+}
+
 function modelOf(db: Db | Tx, versionId: string): ReportModel {
   const v = db.select({ modelJson: reportVersions.modelJson }).from(reportVersions).where(eq(reportVersions.id, versionId)).get()!
   return JSON.parse(v.modelJson) as ReportModel
