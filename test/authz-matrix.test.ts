@@ -1,6 +1,8 @@
 // SECURITY.md §12.1 over real resources: every route of the built manifest × the ten actors × P1's
 // engagement stages, against the expectations of test/authz-matrix.ts; no denied answer carries a
-// sentinel (expert names, the sentinel comment); agency B's P2 ids are 404 to agency A and bureau Y;
+// sentinel (expert names, the sentinel comment), nor does an admitted page shown to the unit, bureau Y
+// or an expert off the panel (nor the raw comment to the team's evaluator or bureau X); agency B's P2
+// ids are 404 to agency A and bureau Y;
 // an expert sees no other expert's score before the discussion; and every export an actor may
 // download holds only what that actor may see. test/routes-auth.test.ts keeps the random-id matrix.
 // `npm test` checks the stages where answers change (an open one and 归档) in full plus a sample;
@@ -91,6 +93,13 @@ let w: AuthzWorld
 let anonymous: Client
 /** What no denied answer to `actor` may carry: every sentinel but the actor's own name. */
 const sentinelsFor = (actor: ActorName) => w.sentinels.all.filter((s) => s !== w.sentinels.own[actor])
+/**
+ * What even an admitted answer never shows `actor`: the unit, bureau Y and experts off the panel
+ * see no expert of P1 (their own name aside) and no raw comment; the team's evaluator and bureau X
+ * see names where panels and fees are theirs to read, but never a raw comment.
+ */
+const neverShown = (actor: ActorName): string[] =>
+  ['unitContact', 'bureauY', 'unseatedExpert', 'conflictedExpert'].includes(actor) ? sentinelsFor(actor) : actor === 'evaluator' || actor === 'bureauX' ? [w.sentinels.comment] : []
 const client = (actor: ActorName): Client => (actor === 'anonymous' ? anonymous : w.clients[actor])
 const counts = { cells: 0, stages: new Set<string>(), sentinelBodies: 0, exports: 0 }
 
@@ -247,6 +256,9 @@ describe.each(STAGE_PLAN)('P1 at $stage ($scope routes)', ({ stage, scope }) => 
             const code = want[i]!
             const ok = code === 'L' ? res.status === 302 && /^\/login(\?|$)/.test(location ?? '') : res.status === Number(code)
             if (!ok) problems.push(`${method.toUpperCase()} ${pattern} as ${actor}: expected ${code}, got ${res.status}${location ? ` → ${location}` : ''}`)
+            if (res.status === 200) {
+              for (const s of neverShown(actor)) if (body.includes(s)) problems.push(`${method.toUpperCase()} ${pattern} as ${actor}: the page carries «${s}»`)
+            }
             if (DENIED(res.status, location)) {
               counts.sentinelBodies++
               for (const s of sentinelsFor(actor)) if (body.includes(s)) problems.push(`${method.toUpperCase()} ${pattern} as ${actor}: the denied ${res.status} carries «${s}»`)
