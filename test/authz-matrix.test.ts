@@ -1,12 +1,11 @@
 // SECURITY.md §12.1 over real resources: every route of the built manifest × the ten actors × P1's
-// engagement stages, against the expectations of test/authz-matrix.ts; no denied answer carries a
+// engagement stages, against the expectations of test/authz-matrix.ts. No denied answer carries a
 // sentinel (expert names, the sentinel comment), nor does an admitted page shown to the unit, bureau Y
-// or an expert off the panel (nor the raw comment to the team's evaluator or bureau X); agency B's P2
-// ids are 404 to agency A and bureau Y;
-// an expert sees no other expert's score before the discussion; and every export an actor may
-// download holds only what that actor may see. test/routes-auth.test.ts keeps the random-id matrix.
-// `npm test` checks the stages where answers change (an open one and 归档) in full plus a sample;
-// `npm run test:long` checks every stage.
+// or an expert off the panel (nor the raw comment to the team's evaluator or bureau X). Agency B's P2
+// ids are 404 to agency A and bureau Y. An expert sees no other expert's score before the discussion,
+// and every export an actor may download holds only what that actor may see.
+// test/routes-auth.test.ts keeps the random-id matrix. `npm test` checks the stages where answers
+// change (an open one and 归档) in full plus a sample; `npm run test:long` checks every stage.
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
