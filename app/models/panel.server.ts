@@ -197,45 +197,88 @@ export function poolCredit(standing: CreditStanding): Pick<PoolExpert, 'creditSc
  */
 export function poolSnapshot(db: Q, engagementId: string, reviewDate: string, standings: (expertIds: string[]) => Map<string, CreditStanding>): PoolExpert[] {
   const year = Number(reviewDate.slice(0, 4))
-  const all = db.select().from(experts).orderBy(asc(experts.id)).all()
+  const all = poolExperts(db).all()
   const credit = standings(all.map((e) => e.id))
-  const specialtiesOf = groupBy(db.select().from(expertSpecialties).all(), (r) => r.expertId)
-  const unavailableOf = groupBy(db.select().from(expertUnavailability).all(), (r) => r.expertId)
-  const unitIds = db.select({ id: engagementUnits.evaluatedUnitId }).from(engagementUnits).where(eq(engagementUnits.engagementId, engagementId)).all().map((r) => r.id)
-  const conflictedIds = new Set(
-    db
-      .select({ expertId: conflicts.expertId })
-      .from(conflicts)
-      .where(and(isNull(conflicts.removedAt), or(eq(conflicts.engagementId, engagementId), unitIds.length > 0 ? inArray(conflicts.evaluatedUnitId, unitIds) : sql`0`)))
-      .all()
-      .map((r) => r.expertId),
-  )
-  const seated = db
+  const unavailableOf = groupBy(poolUnavailability(db).all(), (r) => r.expertId)
+  const conflictedIds = new Set(activeConflictsOfEngagement(db).all({ engagementId }).map((r) => r.expertId))
+  const drawsOf = new Map(seatsInYear(db).all({ from: `${year}-01-01`, to: `${year + 1}-01-01` }).map((r) => [r.expertId, r.n]))
+  // Most of the pool shares one standing (no entries: the policy's clean start), so each distinct
+  // standing is turned into pool columns once.
+  const creditColumns = new Map<CreditStanding | undefined, ReturnType<typeof poolCredit>>([[undefined, { creditScore: null, blacklistedUntil: null, creditGrade: null }]])
+  const columnsOf = (standing: CreditStanding | undefined) => {
+    let columns = creditColumns.get(standing)
+    if (!columns) creditColumns.set(standing, (columns = poolCredit(standing!)))
+    return columns
+  }
+  return all.map((e) => ({
+    id: e.id,
+    name: e.name,
+    title: e.title,
+    specialties: (JSON.parse(e.specialties) as string[]).sort(),
+    status: e.status,
+    ...columnsOf(credit.get(e.id)),
+    unavailable: (unavailableOf.get(e.id) ?? []).map((u) => ({ from: u.fromDate, to: u.toDate })).sort((a, b) => a.from.localeCompare(b.from)),
+    drawsThisYear: drawsOf.get(e.id) ?? 0,
+    conflicted: conflictedIds.has(e.id),
+  }))
+}
+
+// The snapshot's reads, prepared once per connection: each reads one kind of row for the whole
+// pool in a single statement, only the columns the snapshot keeps. The child tables are read in
+// table order, as before, so each expert's rows keep their order (the pool hash depends on it).
+// Each expert comes back as one row, their specialty codes as a JSON array.
+const poolExperts = preparedQuery((db) =>
+  db
+    .select({
+      id: experts.id,
+      name: experts.name,
+      title: experts.title,
+      status: experts.status,
+      specialties: sql<string>`(SELECT json_group_array(${expertSpecialties.specialtyCode}) FROM ${expertSpecialties} WHERE ${expertSpecialties.expertId} = ${experts.id})`,
+    })
+    .from(experts)
+    .orderBy(asc(experts.id))
+    .prepare(),
+)
+const poolUnavailability = preparedQuery((db) =>
+  db.select({ expertId: expertUnavailability.expertId, fromDate: expertUnavailability.fromDate, toDate: expertUnavailability.toDate }).from(expertUnavailability).prepare(),
+)
+
+/** Experts with an active conflict on the engagement or one of its units (listConflicts' rule). */
+const activeConflictsOfEngagement = preparedQuery((db) =>
+  db
+    .selectDistinct({ expertId: conflicts.expertId })
+    .from(conflicts)
+    .where(
+      and(
+        isNull(conflicts.removedAt),
+        or(
+          eq(conflicts.engagementId, sql.placeholder('engagementId')),
+          inArray(conflicts.evaluatedUnitId, db.select({ id: engagementUnits.evaluatedUnitId }).from(engagementUnits).where(eq(engagementUnits.engagementId, sql.placeholder('engagementId')))),
+        ),
+      ),
+    )
+    .prepare(),
+)
+
+/** Seats taken in a year (drawn or appointed; reserves never called do not count), per expert. */
+const seatsInYear = preparedQuery((db) =>
+  db
     .select({ expertId: seats.expertId, n: count() })
     .from(seats)
-    .where(and(inArray(seats.status, ['invited', 'accepted']), gte(seats.createdAt, `${year}-01-01`), lt(seats.createdAt, `${year + 1}-01-01`)))
+    .where(and(inArray(seats.status, ['invited', 'accepted']), gte(seats.createdAt, sql.placeholder('from')), lt(seats.createdAt, sql.placeholder('to'))))
     .groupBy(seats.expertId)
-    .all()
-  const drawsOf = new Map(seated.map((r) => [r.expertId, r.n]))
-  return all.map((e) => {
-    const standing = credit.get(e.id)
-    return {
-      id: e.id,
-      name: e.name,
-      title: e.title,
-      specialties: (specialtiesOf.get(e.id) ?? []).map((s) => s.specialtyCode).sort(),
-      status: e.status,
-      ...(standing ? poolCredit(standing) : { creditScore: null, blacklistedUntil: null, creditGrade: null }),
-      unavailable: (unavailableOf.get(e.id) ?? []).map((u) => ({ from: u.fromDate, to: u.toDate })).sort((a, b) => a.from.localeCompare(b.from)),
-      drawsThisYear: drawsOf.get(e.id) ?? 0,
-      conflicted: conflictedIds.has(e.id),
-    }
-  })
-}
+    .prepare(),
+)
 
 function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>()
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r])
+  for (const r of rows) {
+    const k = key(r)
+    const list = out.get(k)
+    if (list) list.push(r)
+    else out.set(k, [r])
+  }
   return out
 }
 
@@ -247,22 +290,65 @@ export function specialtiesByExpert(db: Q, expertIds: string[]): Record<string, 
   return out
 }
 
-/** The facts recusal detection needs, for every expert in the pool. */
-export function expertFacts(db: Q): ExpertFacts[] {
-  const employmentsOf = groupBy(db.select().from(expertEmployments).all(), (r) => r.expertId)
-  const relationsOf = groupBy(db.select().from(expertRelations).all(), (r) => r.expertId)
-  return db
+/**
+ * The facts recusal detection needs, for the experts in the pool who name, as employer, employment
+ * or relation, an organization `mayMatch` accepts. The test runs once per distinct name (SQLite
+ * lists them); only the few experts naming a match are read in full, not thousands of rows a draw
+ * would drop.
+ */
+export function expertFacts(db: Q, mayMatch: (organization: string) => boolean): ExpertFacts[] {
+  const matches = poolOrganizationNames(db).all().map((r) => r.name).filter(mayMatch)
+  if (matches.length === 0) return []
+  const named = db
     .select({ id: experts.id, employer: experts.employer })
     .from(experts)
+    .where(
+      or(
+        inArray(experts.employer, matches),
+        inArray(experts.id, db.select({ id: expertEmployments.expertId }).from(expertEmployments).where(inArray(expertEmployments.organization, matches))),
+        inArray(experts.id, db.select({ id: expertRelations.expertId }).from(expertRelations).where(inArray(expertRelations.organization, matches))),
+      ),
+    )
     .orderBy(asc(experts.id))
     .all()
-    .map((e) => ({
-      id: e.id,
-      employer: e.employer,
-      employments: (employmentsOf.get(e.id) ?? []).map((x) => ({ organization: x.organization, fromDate: x.fromDate, toDate: x.toDate })),
-      relations: (relationsOf.get(e.id) ?? []).map((x) => ({ kind: x.kind, organization: x.organization })),
-    }))
+  const ids = named.map((e) => e.id)
+  if (ids.length === 0) return []
+  // Each expert's rows in table order, as detection has always seen them (it joins notes in that order).
+  const employmentsOf = groupBy(
+    db
+      .select({ expertId: expertEmployments.expertId, organization: expertEmployments.organization, fromDate: expertEmployments.fromDate, toDate: expertEmployments.toDate })
+      .from(expertEmployments)
+      .where(inArray(expertEmployments.expertId, ids))
+      .orderBy(sql`${expertEmployments.expertId}, rowid`)
+      .all(),
+    (r) => r.expertId,
+  )
+  const relationsOf = groupBy(
+    db
+      .select({ expertId: expertRelations.expertId, kind: expertRelations.kind, organization: expertRelations.organization })
+      .from(expertRelations)
+      .where(inArray(expertRelations.expertId, ids))
+      .orderBy(sql`${expertRelations.expertId}, rowid`)
+      .all(),
+    (r) => r.expertId,
+  )
+  return named.map((e) => ({
+    id: e.id,
+    employer: e.employer,
+    employments: (employmentsOf.get(e.id) ?? []).map((x) => ({ organization: x.organization, fromDate: x.fromDate, toDate: x.toDate })),
+    relations: (relationsOf.get(e.id) ?? []).map((x) => ({ kind: x.kind, organization: x.organization })),
+  }))
 }
+
+/** Every organization name an expert gives, once: employers, employments, relations. */
+const poolOrganizationNames = preparedQuery((db) =>
+  db
+    .select({ name: experts.employer })
+    .from(experts)
+    .union(db.select({ name: expertEmployments.organization }).from(expertEmployments))
+    .union(db.select({ name: expertRelations.organization }).from(expertRelations))
+    .prepare(),
+)
 
 const employmentsOfExpert = preparedQuery((db) =>
   db

@@ -251,16 +251,45 @@ export function standingOf(db: Db | Tx, subject: SubjectRef, bureauId: string | 
   return creditStanding(currentEntries(entryRecords(db, subject)), policyInForce(db, bureauId).policy, on)
 }
 
+/**
+ * Past this many subjects (a draw asks for the whole pool) every entry of the kind is read and the
+ * others dropped: thousands of ids bound into an IN list cost more to build and look up than the
+ * few rows they leave out.
+ */
+export const MANY_SUBJECTS = 200
+
+function entriesOfSubjects(db: Db | Tx, type: Subject, ids: readonly string[]) {
+  const rows = db.select().from(creditEntries).where(and(eq(creditEntries.subjectType, type), inArray(creditEntries.subjectId, [...ids]))).all()
+  const appeals = rows.length === 0 ? [] : db.select().from(creditAppeals).where(inArray(creditAppeals.entryId, rows.map((r) => r.id))).all()
+  return { rows, appeals }
+}
+
+function entriesOfKind(db: Db | Tx, type: Subject, wanted: ReadonlySet<string>) {
+  const rows = db.select().from(creditEntries).where(eq(creditEntries.subjectType, type)).all().filter((r) => wanted.has(r.subjectId))
+  const appeals = db
+    .select({ appeal: creditAppeals })
+    .from(creditAppeals)
+    .innerJoin(creditEntries, eq(creditEntries.id, creditAppeals.entryId))
+    .where(eq(creditEntries.subjectType, type))
+    .all()
+    .map((r) => r.appeal)
+  return { rows, appeals }
+}
+
 /** Standings of many subjects of one kind at once (draw pools, lists): one query for all entries. */
 export function standingsOf(db: Db | Tx, type: Subject, ids: readonly string[], bureauId: string | null, on: string): Map<string, CreditStanding> {
   const policy = policyInForce(db, bureauId).policy
   const out = new Map<string, CreditStanding>()
   if (ids.length === 0) return out
-  const rows = db.select().from(creditEntries).where(and(eq(creditEntries.subjectType, type), inArray(creditEntries.subjectId, [...ids]))).all()
-  const appeals = rows.length === 0 ? [] : db.select().from(creditAppeals).where(inArray(creditAppeals.entryId, rows.map((r) => r.id))).all()
+  const { rows, appeals } = ids.length > MANY_SUBJECTS ? entriesOfKind(db, type, new Set(ids)) : entriesOfSubjects(db, type, ids)
   const appealOf = new Map(appeals.map((a) => [a.entryId, a]))
   const bySubject = new Map<string, EntryRecord[]>()
-  for (const r of rows) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), recordOf(r, appealOf.get(r.id))])
+  for (const r of rows) {
+    const record = recordOf(r, appealOf.get(r.id))
+    const list = bySubject.get(r.subjectId)
+    if (list) list.push(record)
+    else bySubject.set(r.subjectId, [record])
+  }
   const clean = creditStanding([], policy, on)
   for (const id of ids) {
     const records = bySubject.get(id)

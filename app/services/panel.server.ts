@@ -58,6 +58,7 @@ import {
 import { choice, formValues, integer, isoDate, parseForm, text, versionField, type FieldErrors, type FormValues } from '../utils/form'
 import { policyInForce, standingsOf } from './credit.server'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
+import { namesEngagement } from './panel-conflicts.server'
 import { currentFactsHash, readiness } from './panel-readiness.server'
 import { inTransaction } from './transaction.server'
 
@@ -233,7 +234,7 @@ function recordDetectedConflicts(tx: Tx, actor: Actor | null, e: EngagementDetai
   const today = now.toISOString().slice(0, 10)
   const known = listConflicts(tx, e.id)
   let added = 0
-  for (const expert of expertFacts(tx)) {
+  for (const expert of expertFacts(tx, namesEngagement(facts))) {
     for (const c of detectConflicts(expert, facts, { today, lookbackYears })) {
       const seen = known.some((k) => k.expertId === c.expertId && k.type === c.type && k.source === 'auto' && (k.evaluatedUnitId ?? null) === c.evaluatedUnitId)
       if (seen) continue
