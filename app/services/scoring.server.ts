@@ -520,7 +520,10 @@ export function storedConsolidation(db: Db | Tx, engagementId: string) {
  */
 export function consolidationPage(db: Db, actor: Actor, engagementId: string, rule: AggregationRule | undefined) {
   const e = engagementForViewer(db, actor, engagementId)
-  if (!e || !can(actor, 'panel.manage', engagementResource(e))) return undefined
+  // Reading the named scores is the team's working record (like its reports) in every stage, 归档
+  // included: the lead and the agency admin must still find what the report rests on. Changing the
+  // phase or asking for justification checks panel.manage, which a closed engagement refuses.
+  if (!e || !can(actor, 'report.view', engagementResource(e))) return undefined
   if (!mayLeadScoring(actor, e)) return undefined
   const result = consolidationOf(db, e.id, rule)
   if (!result) return { engagement: { id: e.id, name: e.name }, round: null }
