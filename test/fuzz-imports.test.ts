@@ -104,6 +104,12 @@ async function sendSafely(send: () => Promise<Response>, opts: { cellEdited?: bo
   return { status: res.status, text, location: res.headers.get('location') ?? '' }
 }
 
+/** The unspoilt file is accepted: the runs start from a file the import takes, not one it refuses anyway. */
+async function expectAccepted(send: () => Promise<Response>): Promise<void> {
+  const { status, text } = await sendSafely(send)
+  expect([200, 302], `the valid file was refused: ${status} ${problemsOf(text).slice(0, 300)}`).toContain(status)
+}
+
 /**
  * The problems an import page shows: a list (workbook imports), the field and form errors, or the
  * survey preview's table of row, column and message (a cell other than 「—」 names the place).
@@ -269,6 +275,7 @@ describe('hostile workbooks', () => {
   test('framework import (.xlsx): never a 5xx, nothing half imported, the row or column named', async () => {
     const base = await download('mingjian.admin', `/frameworks/${ids.frameworkId}/versions/${ids.versionId}/export.xlsx`)
     const { rows, cols } = await sizeOf(base, FRAMEWORK_SHEET)
+    await expectAccepted(async () => multipart('mingjian.admin', '/frameworks/import', [], [{ field: 'file', bytes: await frameworkWorkbook(base), name: '指标体系.xlsx' }]))
     await fc.assert(
       fc.asyncProperty(fileMutation(rows, cols), async (m) => {
         const bytes = await applyToWorkbook(await frameworkWorkbook(base), m, FRAMEWORK_SHEET)
@@ -281,10 +288,13 @@ describe('hostile workbooks', () => {
   test('sheet import (.xlsx): never a 5xx, nothing half imported, the row or column named', async () => {
     const base = await download('mingjian.admin', `/engagements/${ids.sheetEngagementId}/sheet/export.xlsx`)
     const { rows, cols } = await sizeOf(base, FRAMEWORK_SHEET)
+    // The edit-conflict token of the draft sheet, as the import page sends it.
+    const version = (): [string, string][] => [['version', String((ro.$client.prepare('SELECT version FROM sheet_versions WHERE engagement_id = ? ORDER BY rowid DESC LIMIT 1').get(ids.sheetEngagementId) as { version: number }).version)]]
+    await expectAccepted(() => multipart('mingjian.admin', `/engagements/${ids.sheetEngagementId}/sheet/import`, version(), [{ field: 'file', bytes: base, name: '评分表.xlsx' }]))
     await fc.assert(
       fc.asyncProperty(fileMutation(rows, cols), async (m) => {
         const bytes = await applyToWorkbook(base, m, FRAMEWORK_SHEET)
-        await sendSafely(() => multipart('mingjian.admin', `/engagements/${ids.sheetEngagementId}/sheet/import`, [], [{ field: 'file', bytes, name: '评分表.xlsx' }]), { cellEdited: isCellEdit(m) })
+        await sendSafely(() => multipart('mingjian.admin', `/engagements/${ids.sheetEngagementId}/sheet/import`, version(), [{ field: 'file', bytes, name: '评分表.xlsx' }]), { cellEdited: isCellEdit(m) })
       }),
       { numRuns: RUNS },
     )
@@ -292,6 +302,7 @@ describe('hostile workbooks', () => {
 
   test('expert import (.xlsx): never a 5xx, nothing half imported, the row or column named', async () => {
     const { rows, cols } = await sizeOf(await expertWorkbook(), EXPERT_SHEET)
+    await expectAccepted(async () => multipart('admin', '/experts/import', [], [{ field: 'file', bytes: await expertWorkbook(), name: '专家.xlsx' }]))
     await fc.assert(
       fc.asyncProperty(fileMutation(rows, cols), async (m) => {
         const bytes = await applyToWorkbook(await expertWorkbook(), m, EXPERT_SHEET)
@@ -308,6 +319,7 @@ describe('hostile workbooks', () => {
     // Full marks everywhere: a valid sheet the mutations then spoil.
     for (let r = 2; r <= sheet.rowCount; r++) sheet.getCell(r, 6).value = Number(sheet.getCell(r, 4).value)
     const base = Buffer.from(await workbook.xlsx.writeBuffer())
+    await expectAccepted(() => multipart('fx.expert0', `/expert/seats/${ids.seatId}/offline`, [], [{ field: 'file', bytes: base, name: '离线评分表.xlsx' }]))
     await fc.assert(
       fc.asyncProperty(fileMutation(sheet.rowCount, sheet.columnCount), async (m) => {
         const bytes = await applyToWorkbook(base, m, SCORE_SHEET)
@@ -324,9 +336,12 @@ describe('hostile workbooks', () => {
         { arbitrary: workbookMutation(grid.length, SURVEY_HEADERS.length, foreignIds).map((m) => ({ kind: 'workbook' as const, m })), weight: 4 },
         { arbitrary: byteMutation().map((m) => ({ kind: 'bytes' as const, m })), weight: 1 },
       )
+      const valid = format === 'csv' ? csvOf(grid) : await xlsxOf(grid)
+      const uploaded = await sendSafely(() => multipart('mingjian.li', ids.surveyUrl, [], [{ field: 'file', bytes: valid, name: `答卷.${format}` }]))
+      expect(uploaded.status).toBe(302)
+      await expectAccepted(() => client('mingjian.li').post(uploaded.location, { intent: 'import', 'column.q1': SURVEY_HEADERS[1]!, 'column.q2': SURVEY_HEADERS[2]! }))
       await fc.assert(
         fc.asyncProperty(mutation, async (m) => {
-          const valid = format === 'csv' ? csvOf(grid) : await xlsxOf(grid)
           const bytes = m.kind === 'bytes' ? damageBytes(valid, m.m) : format === 'csv' ? csvOf(mutateGrid(grid, m.m)) : await xlsxOf(mutateGrid(grid, m.m))
           const upload = await sendSafely(() => multipart('mingjian.li', ids.surveyUrl, [], [{ field: 'file', bytes, name: `答卷.${format}` }]))
           if (upload.status !== 302) return
@@ -352,6 +367,7 @@ describe('hostile evidence uploads', () => {
 
   test('working paper upload: never a 5xx, a refusal stores nothing', async () => {
     const valid: Record<string, string> = { intent: 'paper', title: '模糊测试底稿', indicatorCode: ids.leaf, note: '' }
+    await expectAccepted(() => multipart('mingjian.zhao', `/engagements/${fx.panel.engagementId}/papers`, Object.entries(valid), [{ field: 'file', bytes: PDF, name: '底稿.pdf' }]))
     await fc.assert(
       fc.asyncProperty(evidence, hostilePairs(Object.keys(valid), foreignIds, { maxLength: 2 }), async (e, spoilt) => {
         const fields = Object.entries({ ...valid, ...Object.fromEntries(spoilt) })
@@ -362,6 +378,8 @@ describe('hostile evidence uploads', () => {
   }, TIMEOUT)
 
   test('资料清单 upload by the unit: never a 5xx, a refusal stores nothing', async () => {
+    const current = String((ro.$client.prepare('SELECT version FROM document_requests WHERE id = ?').get(ids.requestId) as { version: number }).version)
+    await expectAccepted(() => multipart('unit.edu', `/unit/requests?request=${ids.requestId}`, [['version', current], ['note', '']], [{ field: 'file', bytes: PNG, name: '资料.png' }]))
     await fc.assert(
       fc.asyncProperty(evidence, hostilePairs(['note', 'version'], foreignIds, { maxLength: 2 }), async (e, spoilt) => {
         const version = String((ro.$client.prepare('SELECT version FROM document_requests WHERE id = ?').get(ids.requestId) as { version: number }).version)
@@ -387,6 +405,7 @@ describe('hostile evidence uploads', () => {
 
   test('credit entry evidence: never a 5xx, a refusal stores nothing', async () => {
     const valid: Record<string, string> = { intent: 'issue', kind: 'late_deliverable', severity: 'minor', points: '0.5', effectiveOn: '', expiresOn: '', description: '模糊测试记录', engagementId: '' }
+    await expectAccepted(() => multipart('binjiang.finance', `/credit/${ids.agencyId}?intent=issue`, Object.entries(valid), [{ field: 'files', bytes: PNG, name: '证据.png' }]))
     await fc.assert(
       fc.asyncProperty(fc.array(evidence, { maxLength: 3 }), hostilePairs(Object.keys(valid), foreignIds, { maxLength: 2 }), async (files, spoilt) => {
         const fields = Object.entries({ ...valid, ...Object.fromEntries(spoilt) })
@@ -458,6 +477,9 @@ describe('hostile bundles', () => {
     const bundle = exportBundle(fx.db, fx.panel.engagementId)
     expect(bundle).not.toBeNull()
     const file = path.join(fx.server.dir, 'fuzz-bundle.json')
+    fs.writeFileSync(file, JSON.stringify(bundle))
+    const said: string[] = []
+    expect(await runCli([bundleImport], ['import', file, '--db', fx.server.dbFile], { out: () => {}, err: (l) => said.push(l) }), said.join('\n')).toBe(0)
     await fc.assert(
       fc.asyncProperty(bundleMutation(), async (m) => {
         fs.writeFileSync(file, mutateBundle(bundle, m))
