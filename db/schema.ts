@@ -2,6 +2,7 @@
 // Conventions (see docs/decisions): ids are ULID text; times are ISO-8601 UTC text
 // ("2026-11-26T02:48:20.123Z"); money is integer fen; scores/weights are integer hundredths.
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
 
 export const organizations = sqliteTable(
   'organizations',
@@ -185,6 +186,13 @@ export const stageTransitions = sqliteTable(
   (t) => [index('stage_transitions_engagement_idx').on(t.engagementId, t.at)],
 )
 
+/**
+ * The platform's audit log: rows with no organization plus everything platform operators
+ * (system_admin, cli, system) did, including to tenants' accounts. Literal SQL, not bound values:
+ * a partial index serves a query only when the query states the index's condition itself.
+ */
+export const PLATFORM_AUDIT_SCOPE = "organization_id IS NULL OR actor_role IN ('system_admin', 'cli', 'system')"
+
 // Append-only, hash-chained. UPDATE/DELETE are refused by triggers created in the migration.
 export const auditLog = sqliteTable(
   'audit_log',
@@ -207,6 +215,10 @@ export const auditLog = sqliteTable(
     index('audit_log_entity_idx').on(t.entity, t.entityId),
     // The log's action filter and its list of actions, within a tenant (docs/decisions/022-scale.md).
     index('audit_log_org_action_seq_idx').on(t.organizationId, t.action, t.seq),
+    // The platform's log (page, count, action list and filter): partial indexes over exactly the rows
+    // of PLATFORM_AUDIT_SCOPE, which the query repeats word for word so SQLite can use them.
+    index('audit_log_platform_seq_idx').on(t.seq).where(sql.raw(PLATFORM_AUDIT_SCOPE)),
+    index('audit_log_platform_action_seq_idx').on(t.action, t.seq).where(sql.raw(PLATFORM_AUDIT_SCOPE)),
   ],
 )
 

@@ -133,8 +133,13 @@ describe('draws, appointments and promotions', () => {
     const appoint = (key: string) => appointManually(db, lead, engagementId, form({ expertId: expert[key]!, reason: REASON }), tick())
     expect(appoint('leaker')).toMatchObject({ ok: false, status: 400, errors: { expertId: LEAKER_BAR } })
     expect(appoint('low')).toMatchObject({ ok: false, status: 400, errors: { expertId: '该专家信用等级 D 低于要求的 C 级，不能邀请' } })
-    const page = panelPage(db, lead, engagementId)!
-    expect(page.creditMarks).toEqual({ [expert.leaker!]: '失信', [expert.low!]: '低信用' })
+    // The page's expert search shows the same refusals, with the reason, for the experts it found only.
+    const found = panelPage(db, lead, engagementId, '信用测试')!.candidates!
+    const row = (key: string) => found.rows.find((r) => r.id === expert[key])
+    expect(row('leaker')).toMatchObject({ mark: '失信', bar: LEAKER_BAR })
+    expect(row('low')).toMatchObject({ mark: '低信用', bar: '该专家信用等级 D 低于要求的 C 级，不能邀请' })
+    expect(found.rows.filter((r) => r.mark === '失信' || r.mark === '低信用').map((r) => r.id).sort()).toEqual([expert.leaker, expert.low].sort())
+    expect(panelPage(db, lead, engagementId)!.candidates).toEqual({ text: '', total: 0, rows: [] })
   })
 
   test('a reserve blacklisted since the draw is passed over with the reason; the next one is called', () => {

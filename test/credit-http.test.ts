@@ -3,12 +3,15 @@
 // typed; a disguised file is refused and nothing is stored); the agency's admin sees it and appeals
 // once (an evaluator may not, a late appeal names its deadline); the reviewer revokes and the score
 // returns. Another agency gets 404 for the file and its evidence; an expert reads only their own file.
+// The list pages 50 files at a time, keeping its tab and search; the export holds every file.
 import fs from 'node:fs'
 import path from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../db/client.server'
 import { creditAppeals, creditEntries, experts, organizations, storedFiles, users } from '../db/schema'
+import { newId } from '../app/ids.server'
+import { xlsxText } from './helpers/file-text'
 import { Client, loggedIn } from './helpers/http'
 import { startServer, type RunningServer } from './helpers/server'
 
@@ -321,5 +324,46 @@ describe('an expert', () => {
     // The agency's admin reads the pool's experts; the expert detail page links to the file.
     expect((await admin.get(`/credit/${other.id}`)).status).toBe(200)
     expect(await (await admin.get(`/experts/${other.id}`)).text()).toContain(`href="/credit/${other.id}"`)
+  })
+})
+
+describe('the list, page by page', () => {
+  test('50 files to a page, in name order; search and type survive paging; a page past the end shows the last', async () => {
+    const at = new Date().toISOString()
+    for (let i = 0; i < 60; i++) db.insert(experts).values({ id: newId(), name: `翻页测试${String(i).padStart(2, '0')}`, employer: '某研究院', title: 'other', createdAt: at, updatedAt: at }).run()
+    const total = db.select().from(experts).all().length
+    const pages = Math.ceil(total / 50)
+    const shownNames = (html: string) => [...html.matchAll(/<a [^>]*href="\/credit\/[^"]+">(翻页测试\d+)<\/a>/g)].map((m) => m[1]!)
+    const platform = await loggedIn(server.url, 'admin')
+
+    const first = await (await platform.get('/credit?type=expert')).text()
+    expect(first).toContain(`共 ${total} 份评审专家信用档案，第 1 / ${pages} 页`)
+    expect([...first.matchAll(/<tr><td><a [^>]*href="\/credit\//g)]).toHaveLength(50)
+
+    const searched = await (await platform.get(`/credit?type=expert&q=${encodeURIComponent('翻页测试')}`)).text()
+    expect(searched).toContain('共 60 份评审专家信用档案，第 1 / 2 页')
+    expect(shownNames(searched)).toEqual(Array.from({ length: 50 }, (_, i) => `翻页测试${String(i).padStart(2, '0')}`))
+    // The pager keeps the tab and the search.
+    const next = new URL(/<a [^>]*href="([^"]+)">下一页<\/a>/.exec(searched)![1]!.replaceAll('&amp;', '&'), server.url)
+    expect(next.pathname).toBe('/credit')
+    expect(next.searchParams).toEqual(new URLSearchParams({ type: 'expert', q: '翻页测试', page: '2' }))
+    const second = await (await platform.get(`${next.pathname}${next.search}`)).text()
+    expect(second).toContain('第 2 / 2 页')
+    expect(shownNames(second)).toEqual(Array.from({ length: 10 }, (_, i) => `翻页测试${50 + i}`))
+    // Each row still carries its grade and score.
+    expect(second).toContain('信用分')
+
+    const past = await platform.get(`/credit?type=expert&q=${encodeURIComponent('翻页测试')}&page=99`)
+    expect(past.status).toBe(200)
+    expect(shownNames(await past.text())).toHaveLength(10)
+    for (const bad of ['0', '-1', 'abc', '9999999']) expect((await platform.get(`/credit?type=expert&page=${bad}`)).status).toBe(200)
+  })
+
+  test('the Excel export still holds every file, not one page', async () => {
+    const platform = await loggedIn(server.url, 'admin')
+    const res = await platform.get('/credit.xlsx?type=expert')
+    expect(res.status).toBe(200)
+    const cells = (await xlsxText(new Uint8Array(await res.arrayBuffer()))).split('\n')
+    expect(cells.filter((c) => c.startsWith('翻页测试'))).toHaveLength(60)
   })
 })

@@ -263,6 +263,32 @@ describe('the draw', () => {
     expect(full.ok ? 200 : full.status).toBe(409)
   })
 
+  test('the expert search finds active experts by name, employer or specialty, at most 20, each with what bars them', () => {
+    const find = (text: string) => panelPage(db, lead(), engagementId, text)!.candidates!
+    const row = (text: string, key: string) => find(text).rows.find((r) => r.id === ids[key]!.expertId)
+    expect(row('测回避', 'conflicted')).toMatchObject({ name: '测回避', mark: '回避', bar: '该专家与本项目存在回避情形，不能指定' })
+    expect(row('测无账号', 'noaccount')).toMatchObject({ mark: '已在组', bar: '该专家已在本专家组中', specialties: '法律' })
+    // By specialty label, by employer; nothing typed or only spaces: no search, no credit read.
+    expect(find('法律').rows.map((r) => r.id)).toContain(ids.noaccount!.expertId)
+    expect(find('浙江某大学').rows.map((r) => r.name)).toEqual(expect.arrayContaining(['测财务', '测专家甲', '测回避']))
+    expect(find('   ')).toEqual({ text: '', total: 0, rows: [] })
+    expect(find('%')).toMatchObject({ text: '%', total: 0, rows: [] })
+    // A suspended expert is not offered.
+    db.update(experts).set({ status: 'suspended' }).where(eq(experts.id, ids.d!.expertId)).run()
+    expect(row('测专家丁', 'd')).toBeUndefined()
+    db.update(experts).set({ status: 'active' }).where(eq(experts.id, ids.d!.expertId)).run()
+    // Twenty by name when more match; the total says how many.
+    const at = new Date(clock).toISOString()
+    for (let i = 0; i < 25; i++) db.insert(experts).values({ id: newId(), name: `测批量${String(i).padStart(2, '0')}`, employer: '某研究院', title: 'other', createdAt: at, updatedAt: at }).run()
+    const many = find('测批量')
+    expect(many.total).toBe(25)
+    expect(many.rows.map((r) => r.name)).toEqual(Array.from({ length: 20 }, (_, i) => `测批量${String(i).padStart(2, '0')}`))
+    // Out of the pool again, so the draws below see the pool they were written for.
+    db.delete(experts).where(eq(experts.employer, '某研究院')).run()
+    // Only those who manage the panel search.
+    expect(panelPage(db, actorOf('binjiang.finance'), engagementId, '测')!.candidates).toBeNull()
+  })
+
   test('补抽 fills a vacated seat from the pool with a recorded, replayable one-seat draw', () => {
     addExpert({ key: 'late2', name: '测补抽', title: 'intermediate', specialties: ['health'], account: true })
     const manual = seatOf('noaccount')!

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto'
 import stableStringify from 'fast-json-stable-stringify'
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client.server'
 import { preparedQuery } from '../../db/prepared.server'
-import { auditLog, engagements, evaluatedUnits, organizations, users } from '../../db/schema'
+import { PLATFORM_AUDIT_SCOPE, auditLog, engagements, evaluatedUnits, organizations, users } from '../../db/schema'
 import { auditKey } from '../config.server'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -127,8 +127,6 @@ export function verifyAuditChain(db: Db, key: string = auditKey()): ChainVerdict
   return { ok: true, rows, headSeq: expectedSeq - 1, headHash: prevHash }
 }
 
-/** Actors who run the platform rather than a tenant; their rows form the platform's log. */
-const PLATFORM_ROLES = ['system_admin', 'cli', 'system']
 
 export type AuditFilter = {
   /**
@@ -148,7 +146,7 @@ export const AUDIT_PAGE_SIZE = 50
 
 function auditScope(organizationId: string | null): SQL {
   return organizationId === null
-    ? or(isNull(auditLog.organizationId), inArray(auditLog.actorRole, PLATFORM_ROLES))!
+    ? sql.raw(`(${PLATFORM_AUDIT_SCOPE})`)
     : eq(auditLog.organizationId, organizationId)
 }
 

@@ -20,6 +20,8 @@ const BATCH = 500
 export type ExpertListQuery = {
   /** Contained in the name or the employer. */
   q?: string
+  /** Contained in the name, the employer or the label of one of the expert's specialties. */
+  anyText?: string
   specialty?: string
   title?: Title
   status?: ExpertStatus
@@ -50,6 +52,12 @@ function listCondition(q: Omit<ExpertListQuery, 'page' | 'pageSize'>): SQL | und
   if (q.q) {
     const pattern = likePattern(q.q)
     where.push(sql`(${experts.name} LIKE ${pattern} ESCAPE '\\' OR ${experts.employer} LIKE ${pattern} ESCAPE '\\')`)
+  }
+  if (q.anyText) {
+    const pattern = likePattern(q.anyText)
+    where.push(sql`(${experts.name} LIKE ${pattern} ESCAPE '\\' OR ${experts.employer} LIKE ${pattern} ESCAPE '\\'
+      OR ${experts.id} IN (SELECT ${expertSpecialties.expertId} FROM ${expertSpecialties} JOIN ${specialties} ON ${specialties.code} = ${expertSpecialties.specialtyCode}
+        WHERE ${specialties.label} LIKE ${pattern} ESCAPE '\\'))`)
   }
   if (q.specialty) {
     where.push(

@@ -10,7 +10,7 @@ import { formatFenAsWanYuan } from '~/domain/money'
 import { ORG_KINDS, roleLabel } from '~/domain/roles'
 import { stageLabel } from '~/domain/stages'
 import { AUDIT_PAGE_SIZE, distinctAuditActions, listAudit, recordNames } from '~/models/audit.server'
-import { displayNamesByIds, listUserOptions } from '~/models/user.server'
+import { displayNamesByIds, findUserByUsername } from '~/models/user.server'
 import { formatDateTime } from '~/utils/datetime'
 import { integer, isoDate, text } from '~/utils/form'
 
@@ -195,7 +195,7 @@ const code = (message: string) =>
 const AuditFilterForm = z.object({
   action: code('操作类型无效'),
   entity: code('对象类型无效'),
-  actor: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(64, '操作人无效')),
+  actor: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(64, '操作人用户名过长')),
   from: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), optionalDate('起始日期')),
   to: z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), optionalDate('截止日期')),
   q: text({ label: '关键词', max: 100, required: false }),
@@ -270,18 +270,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams
   const raw = Object.fromEntries([...AuditFilterForm.keyof().options].map((k) => [k, params.get(k) ?? '']))
   const actions = distinctAuditActions(db, organizationId)
-  const actors = listUserOptions(db, organizationId)
   const options = {
     actions: actions.map((a) => ({ code: a, label: ACTION_LABELS[a] ?? a })),
     entities: Object.entries(ENTITY_LABELS).map(([c, label]) => ({ code: c, label })),
-    actors: actors.map((a) => ({ id: a.id, label: `${a.displayName}（${a.username}）` })),
   }
   const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.length > 200 ? v.slice(0, 200) : v]))
   const parsed = AuditFilterForm.safeParse(raw)
   const errors: Record<string, string> = {}
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '_form')] ??= issue.message
   const f = parsed.success ? parsed.data : null
-  if (f && f.actor && !actors.some((a) => a.id === f.actor)) errors.actor = '操作人无效'
+  // The actor is typed as a username (the platform has thousands of expert accounts, too many to list);
+  // only an account of this log's own organization (none, for the platform) is a valid one.
+  const actor = f?.actor ? findUserByUsername(db, f.actor) : undefined
+  if (f && f.actor && (!actor || actor.organizationId !== organizationId)) errors.actor = `${organizationId === null ? '平台' : '本单位'}没有用户名为“${f.actor}”的账号`
   if (f && f.from && f.to && f.to < f.from) errors.to = '截止日期不能早于起始日期'
   if (!f || Object.keys(errors).length > 0) {
     return data({ errors, values, options, total: 0, page: 1, pages: 1, entries: [] }, { status: 400 })
@@ -292,7 +293,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       organizationId,
       action: f.action || undefined,
       entity: f.entity || undefined,
-      actorUserId: f.actor || undefined,
+      actorUserId: actor?.id,
       from: f.from ? shanghaiDayStart(f.from) : undefined,
       to: f.to ? shanghaiDayStart(f.to, 1) : undefined,
       text: f.q || undefined,
@@ -357,7 +358,7 @@ export default function AuditPage() {
       <Form method="get" className="toolbar" data-testid="audit-filter">
         {select('action', '操作', d.options.actions.map((a) => ({ value: a.code, label: a.label })), '全部操作')}
         {select('entity', '对象', d.options.entities.map((e) => ({ value: e.code, label: e.label })), '全部对象')}
-        {select('actor', '操作人', d.options.actors.map((a) => ({ value: a.id, label: a.label })), '全部人员')}
+        {input('actor', '操作人（用户名）', 'search')}
         {input('from', '起始日期', 'date')}
         {input('to', '截止日期', 'date')}
         {input('q', '关键词', 'search')}

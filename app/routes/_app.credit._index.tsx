@@ -1,10 +1,11 @@
 // 信用档案: the files this user may read, one kind of subject per tab, with grade, score and any
-// active blacklisting; appeals waiting for this user's decision first. An expert goes to their own file.
+// active blacklisting, 50 to a page; appeals waiting for this user's decision first. An expert goes to their own file.
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getDb } from '../../db/client.server'
 import { forbidden, notFound, requireUser } from '~/auth/require.server'
 import { now } from '~/clock.server'
+import { Pager } from '~/components/list-controls'
 import { SUBJECTS } from '~/domain/credit/categories'
 import { listPage, ownExpertFile, readListQuery } from '~/services/credit-file.server'
 import { formatDateTime } from '~/utils/datetime'
@@ -82,7 +83,7 @@ export default function CreditList() {
       </Form>
 
       <p className="muted" data-testid="credit-total">
-        {`共 ${d.rows.length} 份${typeLabel}信用档案，信用状况截至 ${d.today}`}
+        {`共 ${d.total} 份${typeLabel}信用档案${d.pages > 1 ? `，第 ${d.query.page} / ${d.pages} 页` : ''}，信用状况截至 ${d.today}`}
       </p>
       {d.rows.length === 0 ? (
         <p className="card muted">没有符合条件的信用档案。</p>
@@ -128,6 +129,7 @@ export default function CreditList() {
           </table>
         </div>
       )}
+      <Pager page={d.query.page} pages={d.pages} />
     </section>
   )
 }

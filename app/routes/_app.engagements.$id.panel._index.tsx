@@ -10,7 +10,6 @@ import { formatFenAsYuan } from '~/domain/money'
 import { PANEL_DEFAULTS } from '~/domain/experts/panel'
 import { can } from '~/domain/permissions'
 import { engagementResource } from '~/models/engagement.server'
-import { listActiveExperts } from '~/models/panel.server'
 import { engagementForViewer } from '~/services/engagement.server'
 import { judgesExpertsOn, markDeclineUnjustified, MAX_DECLINE_NOTE, unjustifiedDeclines } from '~/services/credit-automatic.server'
 import {
@@ -29,6 +28,7 @@ import {
   withdrawSeat,
 } from '~/services/panel.server'
 import { formatDateTime } from '~/utils/datetime'
+import { APPOINT_SEARCH_LIMIT } from '~/utils/limits'
 import { scoringProgress, setScoringPhase, startScoring } from '~/services/scoring.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `专家组 · ${data?.engagement.name ?? '评价项目'} · EvalDesk` }]
@@ -38,7 +38,7 @@ const QUOTA_ROWS = 4
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request)
   const db = getDb()
-  const page = panelPage(db, actor, params.id ?? '')
+  const page = panelPage(db, actor, params.id ?? '', new URL(request.url).searchParams.get('find') ?? '')
   if (!page) throw notFound()
   return {
     engagement: { id: page.engagement.id, name: page.engagement.name },
@@ -71,8 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayJudgeDeclines: judgesExpertsOn(actor, page.engagement),
     unjustifiedDeclines: [...unjustifiedDeclines(db, page.engagement.id)],
     specialties: page.specialties.map((s) => ({ code: s.code, label: s.label })),
-    experts: page.mayManage ? listActiveExperts(db) : [],
-    creditMarks: page.creditMarks,
+    candidates: page.candidates,
     fees: page.fees,
     scoring: scoringProgress(db, page.engagement.id),
   }
@@ -146,6 +145,16 @@ export default function PanelPage() {
   const label = (code: string | null) => (code ? (d.specialties.find((s) => s.code === code)?.label ?? code) : '不限专业')
   const p = d.panel
   const drawn = d.draws.length > 0
+  const candidateOptions = (withMarks: boolean) => (
+    <>
+      <option value="">{d.candidates && d.candidates.rows.length > 0 ? '请选择' : '请先在“查找专家”中查找'}</option>
+      {d.candidates?.rows.map((x) => (
+        <option key={x.id} value={x.id}>
+          {x.name}（{x.employer}）{withMarks && x.mark ? ` · ${x.mark}` : ''}
+        </option>
+      ))}
+    </>
+  )
   const sv = valuesFor('save')
   const pv = (k: string, fallback: string) => (typeof sv[k] === 'string' ? (sv[k] as string) : fallback)
   const quotaCell = (k: 'quotaSpecialty' | 'quotaCount', i: number) => {
@@ -554,6 +563,51 @@ export default function PanelPage() {
         </div>
       ) : null}
 
+      {d.candidates ? (
+        <div className="card" data-testid="expert-search">
+          <h2>查找专家</h2>
+          <p className="muted small">供指定专家和设定回避选择：按姓名、工作单位或专业查找在库专家，最多列出 {APPOINT_SEARCH_LIMIT} 位。</p>
+          <Form method="get" className="toolbar" role="search">
+            <div className="field">
+              <label htmlFor="find-expert">姓名、单位或专业</label>
+              <input id="find-expert" name="find" type="search" maxLength={50} defaultValue={d.candidates.text} />
+            </div>
+            <button type="submit">查找</button>
+          </Form>
+          {d.candidates.text === '' ? null : d.candidates.rows.length === 0 ? (
+            <p className="muted">{`没有姓名、单位或专业含“${d.candidates.text}”的在库专家。`}</p>
+          ) : (
+            <>
+              <p className="muted small">
+                {d.candidates.total > d.candidates.rows.length
+                  ? `共 ${d.candidates.total} 位，列出按姓名排序的前 ${d.candidates.rows.length} 位；请输入更具体的内容。`
+                  : `共 ${d.candidates.total} 位。`}
+              </p>
+              <table>
+                <thead>
+                  <tr>
+                    <th>专家</th>
+                    <th>工作单位</th>
+                    <th>专业</th>
+                    <th>能否指定</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.candidates.rows.map((x) => (
+                    <tr key={x.id} data-expert-id={x.id}>
+                      <td>{x.name}</td>
+                      <td>{x.employer}</td>
+                      <td>{x.specialties}</td>
+                      <td>{x.bar ? <span className="warning small">{x.bar}</span> : '可指定'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </div>
+      ) : null}
+
       {d.mayManage && p && drawn ? (
         <div className="card">
           <h2>指定专家（稀缺专业）</h2>
@@ -564,12 +618,7 @@ export default function PanelPage() {
             <Field name="expertId" label="专家" error={errorsFor('manual').expertId}>
               {(f) => (
                 <select {...f} defaultValue={typeof valuesFor('manual').expertId === 'string' ? String(valuesFor('manual').expertId) : ''}>
-                  <option value="">请选择</option>
-                  {d.experts.map((x) => (
-                    <option key={x.id} value={x.id}>
-                      {x.name}（{x.employer}）{d.creditMarks[x.id] ? ` · ${d.creditMarks[x.id]}` : ''}
-                    </option>
-                  ))}
+                  {candidateOptions(true)}
                 </select>
               )}
             </Field>
@@ -644,12 +693,7 @@ export default function PanelPage() {
             <Field name="expertId" label="专家" error={errorsFor('add-conflict').expertId}>
               {(f) => (
                 <select {...f} id="f-conflict-expert" defaultValue="">
-                  <option value="">请选择</option>
-                  {d.experts.map((x) => (
-                    <option key={x.id} value={x.id}>
-                      {x.name}（{x.employer}）
-                    </option>
-                  ))}
+                  {candidateOptions(false)}
                 </select>
               )}
             </Field>

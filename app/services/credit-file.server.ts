@@ -141,40 +141,48 @@ export type StandingSummary = ReturnType<typeof standingSummary>
 
 // ---- The list ------------------------------------------------------------------------------------
 
-export type ListQuery = { type: Subject; q: string }
+export type ListQuery = { type: Subject; q: string; page: number }
+
+export const CREDIT_PAGE_SIZE = 50
+const MAX_PAGE = 100_000
 
 export function readListQuery(params: URLSearchParams): ListQuery {
   const type = SUBJECTS.find((s) => s.code === params.get('type'))?.code ?? 'agency'
-  return { type, q: (params.get('q') ?? '').trim().slice(0, 50) }
+  const page = params.get('page') ?? ''
+  return {
+    type,
+    q: (params.get('q') ?? '').trim().slice(0, 50),
+    page: /^\d{1,6}$/.test(page) && Number(page) >= 1 ? Math.min(Number(page), MAX_PAGE) : 1,
+  }
 }
 
+const byPinyin = new Intl.Collator('zh-CN')
+
 /**
- * The files the actor may read of one kind of subject, each with its grade, score and any active
- * blacklisting under the policy the file page shows first; standings in one batch per bureau.
+ * One page of the files the actor may read of one kind of subject, each with its grade, score and
+ * any active blacklisting under the policy the file page shows first. The files are found, searched
+ * and ordered without their standings (names only); standings are computed for the page's rows
+ * alone, since each one reads the subject's entries and the bureaus it worked for. A page past the
+ * end shows the last page.
  */
 export function listPage(db: Db, actor: Actor, query: ListQuery, now: Date) {
   const today = beijingDate(now)
   const needle = query.q.toLowerCase()
-  const subjects = visibleSubjects(db, actor, query.type).filter(
-    (s) =>
-      needle === '' ||
-      s.name.toLowerCase().includes(needle) ||
-      (s.agencyName ?? '').toLowerCase().includes(needle),
-  )
-  const standings = listStandings(db, actor, subjects, today)
-  const rows = subjects
-    .map((s) => ({
-      id: s.id,
-      name: s.name,
-      agencyName: s.type === 'practitioner' ? s.agencyName : null,
-      ...standingSummary(standings.get(`${s.type}:${s.id}`)!.standing),
-    }))
-    .sort(
-      (a, b) =>
-        (a.agencyName ?? '').localeCompare(b.agencyName ?? '', 'zh-CN') ||
-        a.name.localeCompare(b.name, 'zh-CN'),
-    )
-  return { query, today, rows, pendingAppeals: pendingAppealList(db, actor) }
+  const subjects = visibleSubjects(db, actor, query.type)
+    .filter((s) => needle === '' || s.name.toLowerCase().includes(needle) || (s.agencyName ?? '').toLowerCase().includes(needle))
+    .map((s) => ({ ...s, agencyName: s.type === 'practitioner' ? s.agencyName : null }))
+    .sort((a, b) => byPinyin.compare(a.agencyName ?? '', b.agencyName ?? '') || byPinyin.compare(a.name, b.name))
+  const pages = Math.max(1, Math.ceil(subjects.length / CREDIT_PAGE_SIZE))
+  const page = Math.min(query.page, pages)
+  const shown = subjects.slice((page - 1) * CREDIT_PAGE_SIZE, page * CREDIT_PAGE_SIZE)
+  const standings = listStandings(db, actor, shown, today)
+  const rows = shown.map((s) => ({
+    id: s.id,
+    name: s.name,
+    agencyName: s.agencyName,
+    ...standingSummary(standings.get(`${s.type}:${s.id}`)!.standing),
+  }))
+  return { query: { ...query, page }, today, total: subjects.length, pages, rows, pendingAppeals: pendingAppealList(db, actor) }
 }
 
 /** Appeals waiting for this actor's decision, with whose file they are in. */

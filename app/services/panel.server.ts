@@ -17,6 +17,7 @@ import { can, type Actor } from '../domain/permissions'
 import { cleanText } from '../domain/text'
 import { isId, newId } from '../ids.server'
 import { appendAudit, auditActor } from '../models/audit.server'
+import { listExperts } from '../models/expert.server'
 import { engagementResource, type EngagementDetail } from '../models/engagement.server'
 import { currentSheet } from '../models/framework.server'
 import {
@@ -39,7 +40,6 @@ import {
   insertPanel,
   insertSeat,
   isConflicted,
-  listActiveExperts,
   listConflicts,
   listDrawEvents,
   listDraws,
@@ -56,6 +56,7 @@ import {
   type SeatView,
 } from '../models/panel.server'
 import { choice, formValues, integer, isoDate, parseForm, text, versionField, type FieldErrors, type FormValues } from '../utils/form'
+import { APPOINT_SEARCH_LIMIT } from '../utils/limits'
 import { policyInForce, standingsOf } from './credit.server'
 import { CONFLICT_MESSAGE, engagementForViewer } from './engagement.server'
 import { namesEngagement } from './panel-conflicts.server'
@@ -92,11 +93,13 @@ export function specialtyLabels(db: Db | Tx): Record<string, string> {
 
 export type Quotas = Quota[]
 
-export function panelPage(db: Db, actor: Actor, engagementId: string) {
+/** The panel page; `find` is the manual appointment search's text (nothing searched: no candidates). */
+export function panelPage(db: Db, actor: Actor, engagementId: string, find = '') {
   const engagement = engagementForViewer(db, actor, engagementId)
   if (!engagement || !can(actor, 'panel.view', engagementResource(engagement))) return undefined
   const state = readiness(db, engagement.id)
   const drawRows = state.panel ? listDraws(db, state.panel.id) : []
+  const mayManage = can(actor, 'panel.manage', engagementResource(engagement))
   const fees = state.panel ? feeLines(db, engagement, state.panel, state.seats).map((l) => ({ seatId: l.seatId, name: l.expertName, title: l.title, rateFen: l.rateFen, feeFen: l.feeFen })) : []
   return {
     engagement,
@@ -111,8 +114,8 @@ export function panelPage(db: Db, actor: Actor, engagementId: string) {
       drawRows.map((d) => d.id),
     ),
     conflicts: listConflicts(db, engagement.id),
-    mayManage: can(actor, 'panel.manage', engagementResource(engagement)),
-    creditMarks: state.panel && can(actor, 'panel.manage', engagementResource(engagement)) ? creditMarks(db, state.panel, engagement.financeBureauId) : {},
+    mayManage,
+    candidates: mayManage ? appointCandidates(db, engagement, state.panel, state.seats, find) : null,
     specialties: db.select().from(specialties).all().filter((s) => s.active),
     fees,
   }
@@ -347,16 +350,40 @@ function creditVerdicts(db: Db | Tx, expertIds: string[], panel: PanelRow, burea
 
 /** Why the expert's credit keeps them from being invited (「该专家列入失信名单（…），不能邀请」); null when nothing does. */
 function creditBar(tx: Tx, expertId: string, panel: PanelRow, bureauId: string): string | null {
-  const verdict = creditVerdicts(tx, [expertId], panel, bureauId).get(expertId)!
-  return verdict.ok ? null : `该专家${verdict.reason}，不能邀请`
+  return creditBarText(creditVerdicts(tx, [expertId], panel, bureauId).get(expertId)!)
 }
 
-/** 失信 / 低信用 beside the experts the panel page offers for appointment, by expert id. */
-function creditMarks(db: Db, panel: PanelRow, bureauId: string): Record<string, string> {
-  const marks: Record<string, string> = {}
-  const ids = listActiveExperts(db).map((x) => x.id)
-  for (const [id, verdict] of creditVerdicts(db, ids, panel, bureauId)) if (!verdict.ok) marks[id] = verdict.code === 'blacklisted' ? '失信' : '低信用'
-  return marks
+const creditBarText = (verdict: DrawEligibility) => (verdict.ok ? null : `该专家${verdict.reason}，不能邀请`)
+const CONFLICTED_BAR = '该专家与本项目存在回避情形，不能指定'
+const SEATED_BAR = '该专家已在本专家组中'
+/** A seat the expert still holds or may still be called to: a second one is refused. */
+const holdsSeat = (s: SeatView) => s.status !== 'declined' && s.status !== 'expired' && s.status !== 'withdrawn'
+
+/**
+ * 查找专家 for 指定专家 and 设定回避: active experts whose name, employer or specialty contains the
+ * text, by name, at most APPOINT_SEARCH_LIMIT, each with the mark and reason of what keeps them from
+ * being appointed — the rules appointManually enforces (recusal, blacklisting or a grade below the
+ * bureau's policy on the review date, a seat already held). Credit is read for these experts only.
+ */
+function appointCandidates(db: Db, engagement: EngagementDetail, panel: PanelRow | null, seats: SeatView[], find: string) {
+  const text = cleanText(find).slice(0, 50)
+  if (text === '') return { text, total: 0, rows: [] }
+  const found = listExperts(db, { anyText: text, status: 'active', page: 1, pageSize: APPOINT_SEARCH_LIMIT })
+  const verdicts = panel ? creditVerdicts(db, found.rows.map((r) => r.id), panel, engagement.financeBureauId) : new Map<string, DrawEligibility>()
+  const seated = new Set(seats.filter(holdsSeat).map((s) => s.expertId))
+  const rows = found.rows.map((r) => {
+    const verdict = verdicts.get(r.id)
+    const credit = verdict ? creditBarText(verdict) : null
+    const [mark, bar] = isConflicted(db, r.id, engagement.id)
+      ? ['回避', CONFLICTED_BAR]
+      : verdict && !verdict.ok
+        ? [verdict.code === 'blacklisted' ? '失信' : '低信用', credit]
+        : seated.has(r.id)
+          ? ['已在组', SEATED_BAR]
+          : [null, null]
+    return { id: r.id, name: r.name, employer: r.employer, specialties: r.specialties.map((x) => x.label).join('、'), mark, bar }
+  })
+  return { text, total: found.total, rows }
 }
 
 function inviteSeat(panel: PanelRow, now: Date) {
@@ -599,13 +626,12 @@ export function appointManually(db: Db, actor: Actor, engagementId: string, fd: 
     const expert = expertById(tx, parsed.data.expertId)
     if (!expert) return { ok: false, status: 400, errors: { expertId: '请选择专家' }, values: formValues(fd) }
     if (expert.status !== 'active') return { ok: false, status: 400, errors: { expertId: '该专家不在库（暂停或出库），不能指定' }, values: formValues(fd) }
-    if (isConflicted(tx, expert.id, e.value.id)) return { ok: false, status: 400, errors: { expertId: '该专家与本项目存在回避情形，不能指定' }, values: formValues(fd) }
+    if (isConflicted(tx, expert.id, e.value.id)) return { ok: false, status: 400, errors: { expertId: CONFLICTED_BAR }, values: formValues(fd) }
     const bar = creditBar(tx, expert.id, panel, e.value.financeBureauId)
     if (bar) return { ok: false, status: 400, errors: { expertId: bar }, values: formValues(fd) }
     const seats = listSeats(tx, panel.id)
     if (seats.filter((s) => s.status === 'invited' || s.status === 'accepted').length >= panel.size) return { ok: false, status: 409, errors: { _form: '专家组已满，无需指定' }, values: formValues(fd) }
-    if (seats.some((s) => s.expertId === expert.id && s.status !== 'declined' && s.status !== 'expired' && s.status !== 'withdrawn'))
-      return { ok: false, status: 400, errors: { expertId: '该专家已在本专家组中' }, values: formValues(fd) }
+    if (seats.some((s) => s.expertId === expert.id && holdsSeat(s))) return { ok: false, status: 400, errors: { expertId: SEATED_BAR }, values: formValues(fd) }
     const at = now.toISOString()
     const seatId = newId()
     const position = Math.max(0, ...seats.filter((s) => s.kind !== 'reserve').map((s) => s.position)) + 1

@@ -5,3 +5,5 @@ export const MAX_WORKBOOK_MB = MAX_WORKBOOK_BYTES / 1024 / 1024
 export const EXPERT_PAGE_SIZE = 50
 export const SPECIALTY_LABEL_MAX = 20
 
+/** How many experts the panel page's search for 指定专家 / 设定回避 lists at most. */
+export const APPOINT_SEARCH_LIMIT = 20
