@@ -467,11 +467,6 @@ export function upsertFeeRate(db: Q, financeBureauId: string, title: Title, dayR
     .run()
 }
 
-/** Experts who may be appointed or named in a conflict: those in the pool (在库), by name. */
-export function listActiveExperts(db: Q) {
-  return db.select({ id: experts.id, name: experts.name, employer: experts.employer }).from(experts).where(eq(experts.status, 'active')).orderBy(asc(experts.name)).all()
-}
-
 const expertOfUser = preparedQuery((db) => db.select().from(experts).where(eq(experts.userId, sql.placeholder('userId'))).prepare())
 
 export function expertByUserId(db: Q, userId: string) {

@@ -118,16 +118,6 @@ export function listUsers(db: Db | Tx, filter: UserListFilter) {
   return { total, rows }
 }
 
-/** id + name of the accounts of one tenant (null: accounts without an organization), for selects. */
-export function listUserOptions(db: Db | Tx, organizationId: string | null) {
-  return db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role })
-    .from(users)
-    .where(organizationId === null ? isNull(users.organizationId) : eq(users.organizationId, organizationId))
-    .orderBy(asc(users.displayName))
-    .all()
-}
-
 export function displayNamesByIds(db: Db | Tx, ids: readonly string[]): Map<string, string> {
   if (ids.length === 0) return new Map()
   const rows = db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, [...new Set(ids)])).all()
