@@ -294,7 +294,7 @@ describe('stage moves', () => {
       ['preliminary_research', 'evaluation_plan', '资料已收齐'],
       ['evaluation_plan', 'preliminary_research', '补充调研资料'],
     ])
-    const moves = db.select().from(auditLog).where(and(eq(auditLog.entityId, id), eq(auditLog.action, 'engagement.stage_move'))).all()
+    const moves = db.select().from(auditLog).where(and(eq(auditLog.entityId, id), eq(auditLog.action, 'engagement.stage_move'))).orderBy(auditLog.seq).all()
     expect(moves).toHaveLength(3)
     expect(JSON.parse(moves[2]!.afterJson!)).toEqual({ stage: 'preliminary_research', direction: 'backward', note: '补充调研资料' })
     expect(verifyAuditChain(db, TEST_AUDIT_KEY).ok).toBe(true)

@@ -161,7 +161,7 @@ describe('progress, evidence and verification', () => {
     expect(itemPage(db, healthContact, target.id, tick())!.history.map((h) => h.label)).toEqual(['提出', '确认', '报告整改情况', '核验不通过', '报告整改情况', '核验通过'])
     expect(() => db.$client.prepare('DELETE FROM rectification_updates').run()).toThrow(/append-only/)
     expect(db.select().from(storedFiles).all()).toHaveLength(1)
-    const actions = db.select({ action: auditLog.action }).from(auditLog).all().map((r) => r.action).filter((a) => a.startsWith('rectification.') || a === 'file.upload')
+    const actions = db.select({ action: auditLog.action }).from(auditLog).orderBy(auditLog.seq).all().map((r) => r.action).filter((a) => a.startsWith('rectification.') || a === 'file.upload')
     expect(actions).toEqual(['rectification.create', 'rectification.confirm', 'rectification.confirm', 'rectification.create', 'rectification.confirm', 'rectification.report', 'file.upload', 'rectification.verify', 'rectification.report', 'rectification.verify'])
     expect(db.select().from(rectificationUpdates).where(eq(rectificationUpdates.itemId, target.id)).all()).toHaveLength(6)
   })
