@@ -63,3 +63,20 @@ test('guessing the current password on the account page is throttled like login'
   // After the window the right password changes it.
   expect(await change(DEMO_PASSWORD, minutes(60))).toMatchObject({ ok: true })
 })
+
+test('a flood of refused guesses writes one audit row per account and address per window, and no more rows after it', async () => {
+  const throttledRows = () => t.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'login.throttled' AND after_json LIKE '%mingjian.zhao%'").get() as { n: number }
+  const guess = (at: Date, ip: string) => attemptLogin(t.db, { username: 'mingjian.zhao', password: 'wrong-password-123', ip, userAgent: 'test' }, at)
+  const base = 100
+  const before = throttledRows().n
+  for (let i = 0; i < 5; i++) expect((await guess(minutes(base + i), '10.0.1.1')).kind).toBe('invalid')
+  for (let i = 0; i < 30; i++) expect((await guess(minutes(base + 5 + i / 10), '10.0.1.1')).kind).toBe('throttled')
+  expect(throttledRows().n).toBe(before + 1)
+  // Another address is refused too (the account is locked) and gets its own row, once.
+  for (let i = 0; i < 3; i++) expect((await guess(minutes(base + 9), '10.0.1.2')).kind).toBe('throttled')
+  expect(throttledRows().n).toBe(before + 2)
+  // A later window that locks again is recorded again.
+  for (let i = 0; i < 5; i++) expect((await guess(minutes(base + 40 + i), '10.0.1.1')).kind).toBe('invalid')
+  expect((await guess(minutes(base + 46), '10.0.1.1')).kind).toBe('throttled')
+  expect(throttledRows().n).toBe(before + 3)
+})

@@ -27,11 +27,13 @@ export function gatePasswordAttempt(
 ): PasswordGate {
   const accountKey = `account:${who.username}`
   const ipKey = `ip:${who.ip}`
+  // Marks that this account and address were already refused in the window; not a failure.
+  const refusedKey = `refused:${who.username}|${who.ip}`
   return inTransaction(db, (tx): PasswordGate => {
     const since = windowStart(at).toISOString()
     // Failures older than the window no longer count; dropping them keeps the table small.
     tx.delete(loginFailures)
-      .where(and(inArray(loginFailures.key, [accountKey, ipKey]), lt(loginFailures.at, since)))
+      .where(and(inArray(loginFailures.key, [accountKey, ipKey, refusedKey]), lt(loginFailures.at, since)))
       .run()
     const counts = tx
       .select({ key: loginFailures.key, n: sql<number>`count(*)` })
@@ -44,6 +46,11 @@ export function gatePasswordAttempt(
       ip: counts.find((c) => c.key === ipKey)?.n ?? 0,
     }
     if (isThrottled(failures)) {
+      // One audit row per account and address per window: a flood of refused guesses must neither
+      // grow the audit log nor cost a disk write each (the refusal itself stays read-only).
+      const alreadyRefused = tx.select({ id: loginFailures.id }).from(loginFailures).where(and(eq(loginFailures.key, refusedKey), gte(loginFailures.at, since))).get()
+      if (alreadyRefused) return { throttled: true }
+      tx.insert(loginFailures).values({ key: refusedKey, at: at.toISOString() }).run()
       appendAudit(tx, {
         actor: audit.actor,
         action: 'login.throttled',
