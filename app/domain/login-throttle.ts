@@ -4,6 +4,12 @@ export type ThrottlePolicy = {
   windowMinutes: number
   maxFailuresPerAccount: number
   maxFailuresPerIp: number
+  /**
+   * How long a refused attempt waits before its answer. A guesser who waits for each answer (as
+   * scripts do) then costs the server a few milliseconds per second per connection instead of
+   * keeping a core busy with refusals; a person locked out does not notice a second.
+   */
+  refusalDelayMs: number
 }
 
 export const DEFAULT_THROTTLE: ThrottlePolicy = {
@@ -11,6 +17,7 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
   maxFailuresPerAccount: 5,
   // Generous: every evaluator of an agency may sit behind one NAT address.
   maxFailuresPerIp: 50,
+  refusalDelayMs: 1000,
 }
 
 export function windowStart(now: Date, policy: ThrottlePolicy = DEFAULT_THROTTLE): Date {

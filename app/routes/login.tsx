@@ -6,6 +6,7 @@ import { safeRedirect } from '~/auth/require.server'
 import { getSessionUser } from '~/auth/session.server'
 import { now } from '~/clock.server'
 import { Field, FormError } from '~/components/field'
+import { DEFAULT_THROTTLE } from '~/domain/login-throttle'
 import { attemptLogin } from '~/services/login.server'
 import { parseForm } from '~/utils/form'
 
@@ -36,6 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     now(),
   )
   if (result.kind === 'throttled') {
+    await new Promise((resolve) => setTimeout(resolve, DEFAULT_THROTTLE.refusalDelayMs))
     return data(
       { errors: { _form: '登录失败次数过多，请 15 分钟后再试。' } as Record<string, string>, values: { username: parsed.data.username } },
       { status: 429 },
