@@ -1,10 +1,10 @@
 // The EvalDesk server: prepares the database (migrate, demo seed on a new database), then serves
 // the Remix build behind the security middleware. `npm start` runs this after `npm run build`.
-// With EVALDESK_WORKERS above 1 (default: one per core) the prepared primary forks that many
-// workers sharing the port; SQLite in WAL mode lets them read at once and queue their writes.
+// With EVALDESK_WORKERS above 1 (default 1) the prepared primary forks that many workers sharing
+// the port; SQLite in WAL mode lets them read at once, but their writes wait for each other in
+// SQLite's sleeping busy handler, which lengthens the tail of every write (ADR 019).
 import cluster from 'node:cluster'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { bootstrapDatabase, printDemoAccounts } from '../cli/bootstrap'
 import type { DemoAccount } from '../db/seed/demo'
@@ -16,7 +16,7 @@ function workerCount(): number {
   const raw = process.env.EVALDESK_WORKERS?.trim()
   // remix dev restarts one process and waits for its ready signal.
   if (process.env.NODE_ENV === 'development') return 1
-  if (!raw) return os.availableParallelism()
+  if (!raw) return 1
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`EVALDESK_WORKERS 须为 1 到 64 之间的整数（当前为 ${raw}）`)
   return n
