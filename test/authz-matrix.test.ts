@@ -6,29 +6,18 @@
 // and every export an actor may download holds only what that actor may see.
 // test/routes-auth.test.ts keeps the random-id matrix. `npm test` checks the stages where answers
 // change (an open one and 归档) in full plus a sample; `npm run test:long` checks every stage.
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import type { ServerBuild } from '@remix-run/node'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { STAGE_CODES, type Stage } from '../app/domain/stages'
 import { LAYOUTS, MATRIX, urlFor } from './authz-matrix'
 import { ACTORS, authzWorld, once, type ActorName, type AuthzWorld } from './helpers/authz-fixture'
 import { docxText, pdfText, xlsxText } from './helpers/file-text'
 import { Client, loggedIn } from './helpers/http'
+import { builtRoutes, patternOf as builtPattern } from './helpers/built-routes'
 import { LONG_RUN, runCount } from './helpers/long'
 
-type ManifestRoute = { id: string; path?: string; index?: boolean; parentId?: string; module: Record<string, unknown> }
-
-const routes = (createRequire(__filename)(path.resolve('build', 'index.js')) as ServerBuild).routes as unknown as Record<string, ManifestRoute>
-
+const routes = builtRoutes()
 /** The URL pattern with the manifest's param names: `/engagements/:id/surveys/:surveyId`. */
-function patternOf(id: string): string {
-  const parts: string[] = []
-  for (let r: ManifestRoute | undefined = routes[id]; r; r = r.parentId ? routes[r.parentId] : undefined) {
-    if (r.path) parts.unshift(...r.path.split('/').filter(Boolean))
-  }
-  return '/' + parts.join('/')
-}
+const patternOf = (id: string) => builtPattern(routes, id)
 
 const handlerRoutes = Object.values(routes).filter((r) => typeof r.module.loader === 'function' || typeof r.module.action === 'function')
 const pages = handlerRoutes.filter((r) => r.id === 'root' || r.index || r.path)

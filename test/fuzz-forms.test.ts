@@ -2,29 +2,17 @@
 // action under `npm run test:long`): whatever a user can type or craft, another tenant's ids
 // included, the answer is never a 5xx, and a refused request changes nothing in any table. Actions
 // come from the built manifest, so a new action is fuzzed automatically.
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import type { ServerBuild } from '@remix-run/node'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openDatabase, type Db } from '../db/client.server'
 import { DatabaseDigest, foreignIdsOf, hostileForm, hostilePairs, ONE_MEGABYTE, retryOnClosedSocket } from './helpers/hostile'
 import { Client, loggedIn } from './helpers/http'
+import { builtRoutes, patternOf } from './helpers/built-routes'
 import { LONG_RUN, runCount } from './helpers/long'
 import { startServer, type RunningServer } from './helpers/server'
 
-type ManifestRoute = { id: string; path?: string; index?: boolean; parentId?: string; module: Record<string, unknown> }
-
-const build = createRequire(__filename)(path.resolve('build', 'index.js')) as ServerBuild
-const routes = build.routes as unknown as Record<string, ManifestRoute>
-
-function urlPattern(id: string): string {
-  const parts: string[] = []
-  for (let r: ManifestRoute | undefined = routes[id]; r; r = r.parentId ? routes[r.parentId] : undefined) {
-    if (r.path) parts.unshift(...r.path.split('/').filter(Boolean))
-  }
-  return '/' + parts.join('/')
-}
+const routes = builtRoutes()
+const urlPattern = (id: string) => patternOf(routes, id)
 
 const actionPatterns = Object.values(routes)
   .filter((r) => typeof r.module.action === 'function')

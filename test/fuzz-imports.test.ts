@@ -6,9 +6,7 @@
 // (for a bad cell: which row or column). Afterwards every .xlsx export is read back: no formula
 // cell anywhere, and text that would start a formula is stored as text behind an apostrophe.
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { ServerBuild } from '@remix-run/node'
 import ExcelJS from 'exceljs'
 import fc from 'fast-check'
 import { strFromU8, unzipSync } from 'fflate'
@@ -38,6 +36,7 @@ import {
   type WorkbookMutation,
 } from './helpers/hostile'
 import { Client, loggedIn } from './helpers/http'
+import { builtRoutes, patternOf } from './helpers/built-routes'
 import { LONG_RUN, runCount } from './helpers/long'
 import { form } from './helpers/panel-fixture'
 import { serverWithOpenScoring, type OpenScoring } from './helpers/open-scoring'
@@ -504,17 +503,9 @@ describe('hostile bundles', () => {
 
 // ---- Exports ----
 
-type ManifestRoute = { id: string; path?: string; parentId?: string; module: Record<string, unknown> }
-
 function routePatterns(): string[] {
-  const build = createRequire(__filename)(path.resolve('build', 'index.js')) as ServerBuild
-  const routes = build.routes as unknown as Record<string, ManifestRoute>
-  const patternOf = (id: string) => {
-    const parts: string[] = []
-    for (let r: ManifestRoute | undefined = routes[id]; r; r = r.parentId ? routes[r.parentId] : undefined) if (r.path) parts.unshift(...r.path.split('/').filter(Boolean))
-    return '/' + parts.join('/')
-  }
-  return Object.values(routes).map((r) => patternOf(r.id))
+  const routes = builtRoutes()
+  return Object.values(routes).map((r) => patternOf(routes, r.id))
 }
 
 const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')

@@ -1,12 +1,10 @@
 // Route × role authorization matrix over HTTP against the built server (SECURITY.md §12.1).
 // The routes come from the BUILT manifest, so a new route without a row here fails the suite:
 // nothing ships untested. Expectations are written out by hand, one column per demo account.
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import type { ServerBuild } from '@remix-run/node'
 import { ulid } from 'ulid'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO_ACCOUNTS } from '../db/seed/demo'
+import { builtRoutes, patternOf, type ManifestRoute } from './helpers/built-routes'
 import { Client, loggedIn } from './helpers/http'
 import { startServer, type RunningServer } from './helpers/server'
 
@@ -166,21 +164,9 @@ const LAYOUTS: Record<string, string> = {
   'routes/_app': 'signed-in shell: requireUser, nav by role',
 }
 
-type ManifestRoute = { id: string; path?: string; index?: boolean; parentId?: string; module: Record<string, unknown> }
-
-function loadManifest(): Record<string, ManifestRoute> {
-  // The server under test runs this same build/ directory.
-  const build = createRequire(__filename)(path.resolve('build', 'index.js')) as ServerBuild
-  return build.routes as unknown as Record<string, ManifestRoute>
-}
-
 /** `/engagements/:engagementId/edit` -> `/engagements/:id/edit`: the table does not care about param names. */
 function urlPattern(routes: Record<string, ManifestRoute>, id: string): string {
-  const parts: string[] = []
-  for (let r: ManifestRoute | undefined = routes[id]; r; r = r.parentId ? routes[r.parentId] : undefined) {
-    if (r.path) parts.unshift(...r.path.split('/').filter(Boolean))
-  }
-  return '/' + parts.map((p) => (p.startsWith(':') ? ':id' : p)).join('/')
+  return patternOf(routes, id).replace(/:[^/]+/g, ':id')
 }
 
 const isPathlessLayout = (r: ManifestRoute) => r.id !== 'root' && !r.index && !r.path
@@ -194,7 +180,7 @@ function matches(expected: Expect, status: number): boolean {
   return typeof expected === 'number' ? expected === status : expected.includes(status)
 }
 
-const routes = loadManifest()
+const routes = builtRoutes()
 const handlerRoutes = Object.values(routes).filter(hasHandler)
 const withAction = new Set(handlerRoutes.filter((r) => typeof r.module.action === 'function').map((r) => urlPattern(routes, r.id)))
 
