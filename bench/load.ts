@@ -97,15 +97,19 @@ async function measure(serverPid: number, opts: autocannon.Options): Promise<Run
   return { result, cpuPercent: (100 * (cpuSeconds(pids) - cpuBefore)) / seconds, peakRss, seconds }
 }
 
-function statusLine(result: autocannon.Result): string {
+/** Answers per HTTP status (autocannon reports them, its typings do not declare them). */
+function statusCounts(result: autocannon.Result): [number, number][] {
   const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}
-  const codes = Object.entries(stats).map(([code, s]) => `${code}×${s.count}`)
+  return Object.entries(stats).map(([code, s]) => [Number(code), s.count])
+}
+
+function statusLine(result: autocannon.Result): string {
+  const codes = statusCounts(result).map(([code, n]) => `${code}×${n}`)
   return `${codes.join(' ') || '无'}；连接错误 ${result.errors}，超时 ${result.timeouts}`
 }
 
 function statusCount(result: autocannon.Result, predicate: (code: number) => boolean): number {
-  const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}
-  return Object.entries(stats).reduce((n, [code, s]) => n + (predicate(Number(code)) ? s.count : 0), 0)
+  return statusCounts(result).reduce((n, [code, count]) => n + (predicate(code) ? count : 0), 0)
 }
 
 function report(title: string, run: Run) {
