@@ -456,7 +456,11 @@ export const draws = sqliteTable(
     seedHex: text('seed_hex').notNull(),
     algorithm: text('algorithm').notNull(),
     poolHash: text('pool_hash').notNull(),
-    recordJson: text('record_json').notNull(), // the domain DrawRecord: filters, pool snapshot, exclusions, order
+    // The domain DrawRecord: filters, exclusions, order, and (draws before migration 0022) the pool snapshot.
+    recordJson: text('record_json').notNull(),
+    // The pool snapshot's canonical JSON, Brotli-compressed: the very text pool_hash is the SHA-256 of.
+    // A 5,000-expert pool is 1.2 MB of JSON and about 150 KB compressed (ADR 024). Null on older draws.
+    poolBrotli: blob('pool_brotli', { mode: 'buffer' }),
     createdBy: text('created_by')
       .notNull()
       .references(() => users.id),

@@ -1,6 +1,8 @@
 // Panels against a real SQLite file: composition, automatic recusal, the recorded draw and its
 // replay, declines and late replies calling reserves, manual appointment, certification and the
 // 专家评审 gate, invite links, fees, and what a conflicted expert can (not) see.
+import crypto from 'node:crypto'
+import zlib from 'node:zlib'
 import { and, eq, ne } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Db } from '../db/client.server'
@@ -160,6 +162,34 @@ describe('the draw', () => {
     expect(again.ok ? 200 : again.status).toBe(409)
     const locked = savePanel(db, lead(), engagementId, form({ size: '5', reserveCount: '2', reviewDate: '2026-06-10', reviewDays: '1', maxDrawsPerYear: '6', lookbackYears: '3', replyHours: '48', version: String(findPanel(db, engagementId)!.version) }), tick())
     expect(locked.ok ? 200 : locked.status).toBe(409)
+  })
+
+  test('the pool is stored compressed as the very text its hash was taken over; a record stored the old way still replays, a damaged one is reported', () => {
+    type StoredRow = { record_json: string; pool_brotli: Buffer; pool_hash: string; panel_id: string; created_by: string }
+    const row = db.$client.prepare('SELECT record_json, pool_brotli, pool_hash, panel_id, created_by FROM draws WHERE id = ?').get(drawId) as StoredRow
+    expect(JSON.parse(row.record_json)).not.toHaveProperty('pool')
+    const poolText = zlib.brotliDecompressSync(row.pool_brotli).toString('utf8')
+    expect(crypto.createHash('sha256').update(poolText, 'utf8').digest('hex')).toBe(row.pool_hash)
+    const replay = replayRecordedDraw(db, drawId)
+    if (!replay.found) throw new Error('draw not found')
+    expect(replay.record.pool).toEqual(JSON.parse(poolText))
+    expect(replay.record.pool.map((p) => p.name)).toContain('测财务')
+
+    // Rows written straight in a transaction that is rolled back, so the panel's draws stay as they were.
+    const legacyId = newId()
+    const damagedId = newId()
+    const rollback = new Error('rollback')
+    const insert = db.$client.prepare('INSERT INTO draws (id, panel_id, seed_hex, algorithm, pool_hash, record_json, pool_brotli, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    expect(() =>
+      db.$client.transaction(() => {
+        insert.run(legacyId, row.panel_id, replay.record.seedHex, replay.record.algorithm, row.pool_hash, JSON.stringify(replay.record), null, row.created_by, '2099-01-01T00:00:00.000Z')
+        insert.run(damagedId, row.panel_id, replay.record.seedHex, replay.record.algorithm, row.pool_hash, row.record_json, row.pool_brotli.subarray(0, 64), row.created_by, '2099-01-02T00:00:00.000Z')
+        expect(replayRecordedDraw(db, legacyId)).toMatchObject({ found: true, matches: true })
+        expect(replayRecordedDraw(db, damagedId)).toMatchObject({ found: true, matches: false, differences: ['专家库快照已损坏，无法读取'] })
+        throw rollback
+      })(),
+    ).toThrow(rollback)
+    expect(db.$client.prepare('SELECT count(*) AS n FROM draws WHERE id IN (?, ?)').get(legacyId, damagedId)).toEqual({ n: 0 })
   })
 
   test('a declined seat goes to the next reserve that fits, with the reason on the draw record', () => {

@@ -132,6 +132,17 @@ describe('poolHash', () => {
   })
 })
 
+describe('the pool JSON a draw returns', () => {
+  it('is the canonical text of the recorded pool, the very text the hash was taken over', () => {
+    const r = runDraw(SEED, spec, pool)
+    if (!r.ok) throw new Error(r.message)
+    expect(JSON.parse(r.poolJson)).toEqual(JSON.parse(JSON.stringify(r.record.pool)))
+    expect(bytesToHex(sha256(utf8ToBytes(r.poolJson)))).toBe(r.record.poolHash)
+    const stored = { ...r.record, pool: JSON.parse(r.poolJson) as PoolExpert[] }
+    expect(replayDraw(stored)).toEqual({ matches: true, differences: [] })
+  })
+})
+
 describe('validateDrawSpec', () => {
   it('accepts an ordinary panel', () => {
     expect(validateDrawSpec(spec)).toEqual([])

@@ -120,13 +120,18 @@ function copySpec(spec: StoredDrawSpec): DrawSpec {
   }
 }
 
-function hashSnapshot(sorted: StoredPoolExpert[]): string {
-  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(sorted))))
-}
+/**
+ * SHA-256 of a text's UTF-8 bytes, as 64 hex digits. The domain's own is pure JavaScript; the
+ * server passes the platform's native one, because a 5,000-expert pool is over a megabyte of JSON
+ * and the pure one takes most of a draw's budget hashing it. Both give the same digest.
+ */
+export type Sha256Hex = (text: string) => string
+
+export const portableSha256Hex: Sha256Hex = (text) => bytesToHex(sha256(utf8ToBytes(text)))
 
 /** SHA-256 hex of the canonical JSON (keys sorted) of the pool sorted by id. */
-export function poolHash(pool: StoredPoolExpert[]): string {
-  return hashSnapshot(pool.map(snapshot).sort(byId))
+export function poolHash(pool: StoredPoolExpert[], sha256Hex: Sha256Hex = portableSha256Hex): string {
+  return sha256Hex(JSON.stringify(pool.map(snapshot).sort(byId)))
 }
 
 /**
@@ -232,7 +237,12 @@ function choose(stream: SeededStream, candidates: PoolExpert[], count: number): 
   return a.slice(0, count)
 }
 
-export type DrawResult = { ok: true; record: DrawRecord } | { ok: false; message: string }
+/**
+ * `poolJson` is the pool's canonical JSON, the very text `poolHash` is the SHA-256 of: the caller
+ * stores it as it is, so a megabyte-sized pool is serialized once, and anyone can check the stored
+ * snapshot against the hash without re-canonicalizing it.
+ */
+export type DrawResult = { ok: true; record: DrawRecord; poolJson: string } | { ok: false; message: string }
 
 /**
  * Draws the panel: each quota in order from the eligible experts of that specialty not yet chosen;
@@ -245,18 +255,20 @@ export function runDraw(
   spec: DrawSpec,
   pool: PoolExpert[],
   labels: SpecialtyLabels = {},
+  sha256Hex: Sha256Hex = portableSha256Hex,
 ): DrawResult {
   // Complete inputs make complete snapshots: every expert keeps its creditGrade.
-  return drawFrom(seedHex, spec, pool, labels) as DrawResult
+  return drawFrom(seedHex, spec, pool, labels, sha256Hex) as DrawResult
 }
 
-type StoredDrawResult = { ok: true; record: StoredDrawRecord } | { ok: false; message: string }
+type StoredDrawResult = { ok: true; record: StoredDrawRecord; poolJson: string } | { ok: false; message: string }
 
 function drawFrom(
   seedHex: string,
   spec: StoredDrawSpec,
   pool: StoredPoolExpert[],
   labels: SpecialtyLabels,
+  sha256Hex: Sha256Hex,
 ): StoredDrawResult {
   if (!SEED_HEX.test(seedHex)) return { ok: false, message: '抽取种子须为 64 位十六进制数' }
   const problems = validateDrawSpec(spec, labels)
@@ -267,10 +279,11 @@ function drawFrom(
       return { ok: false, message: `专家库快照中有重复的专家（${sorted[i]!.id}）` }
   }
 
-  const { eligible, excluded } = splitEligible(
-    sorted.map((e) => ({ ...e, creditGrade: e.creditGrade ?? null })),
-    fullContext(spec.context),
-  )
+  // Only records from before credit grades lack the key; a fresh pool is used as it is.
+  const graded = sorted.every((e) => e.creditGrade !== undefined)
+    ? (sorted as PoolExpert[])
+    : sorted.map((e) => ({ ...e, creditGrade: e.creditGrade ?? null }))
+  const { eligible, excluded } = splitEligible(graded, fullContext(spec.context))
   const stream = new SeededStream(hexToBytes(seedHex))
   const taken = new Set<string>()
   const remaining = (specialtyCode: string | null) =>
@@ -322,20 +335,19 @@ function drawFrom(
   if (reserves.length < spec.reserveCount)
     warnings.push(`候补专家不足：需要 ${spec.reserveCount} 人，仅抽取 ${reserves.length} 人`)
 
-  return {
-    ok: true,
-    record: {
-      algorithm: DRAW_ALGORITHM,
-      seedHex,
-      spec: copySpec(spec),
-      pool: sorted,
-      poolHash: hashSnapshot(sorted),
-      excluded,
-      seats,
-      reserves,
-      warnings,
-    },
+  const poolJson = JSON.stringify(sorted)
+  const record: StoredDrawRecord = {
+    algorithm: DRAW_ALGORITHM,
+    seedHex,
+    spec: copySpec(spec),
+    pool: sorted,
+    poolHash: sha256Hex(poolJson),
+    excluded,
+    seats,
+    reserves,
+    warnings,
   }
+  return { ok: true, record, poolJson }
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
@@ -376,16 +388,19 @@ function compareSeats(label: string, recorded: DrawnSeat[], recomputed: DrawnSea
  * Recomputes the draw from the record's seed, spec and pool and compares every recorded output,
  * including the pool hash; `differences` (Chinese) say where a tampered or corrupt record departs.
  */
-export function replayDraw(record: StoredDrawRecord): { matches: boolean; differences: string[] } {
+export function replayDraw(
+  record: StoredDrawRecord,
+  sha256Hex: Sha256Hex = portableSha256Hex,
+): { matches: boolean; differences: string[] } {
   if (record.algorithm !== DRAW_ALGORITHM) {
     return {
       matches: false,
       differences: [`抽取算法「${String(record.algorithm)}」无法重算，本系统使用 ${DRAW_ALGORITHM}`],
     }
   }
-  const replay = drawFrom(record.seedHex, record.spec, record.pool, {})
+  const replay = drawFrom(record.seedHex, record.spec, record.pool, {}, sha256Hex)
   if (!replay.ok) {
-    const hashProblem = poolHash(record.pool) === record.poolHash ? [] : [POOL_HASH_MISMATCH]
+    const hashProblem = poolHash(record.pool, sha256Hex) === record.poolHash ? [] : [POOL_HASH_MISMATCH]
     return { matches: false, differences: [...hashProblem, `按记录重算失败：${replay.message}`] }
   }
   const again = replay.record

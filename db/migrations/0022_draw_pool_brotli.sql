@@ -1,0 +1,1 @@
+ALTER TABLE `draws` ADD `pool_brotli` blob;
