@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import { promisify } from 'node:util'
+import pLimit from 'p-limit'
 
 const scrypt = promisify(crypto.scrypt) as (
   password: crypto.BinaryLike,
@@ -19,6 +20,18 @@ const P = 1
 const KEY_LENGTH = 32
 const MAX_MEM = 512 * 1024 * 1024
 
+// At most two password hashes at once per process. Each holds 128 MiB and one of libuv's four
+// threads for a few hundred milliseconds; a burst of logins would otherwise take every thread (file
+// reads for downloads would wait behind them) and half a gigabyte. The rest wait their turn; the
+// login throttle still bounds how many there are.
+export const MAX_CONCURRENT_PASSWORD_HASHES = 2
+const hashing = pLimit(MAX_CONCURRENT_PASSWORD_HASHES)
+
+/** Password hashes running and waiting in this process (for tests and diagnostics). */
+export function passwordHashLoad(): { running: number; waiting: number } {
+  return { running: hashing.activeCount, waiting: hashing.pendingCount }
+}
+
 import { PASSWORD_MAX, PASSWORD_MIN } from '../utils/password-rules'
 
 export { PASSWORD_MAX, PASSWORD_MIN }
@@ -27,7 +40,7 @@ export { PASSWORD_MAX, PASSWORD_MIN }
 export async function hashPassword(password: string): Promise<string> {
   const N = 2 ** costLog2()
   const salt = crypto.randomBytes(16)
-  const key = await scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r: R, p: P, maxmem: MAX_MEM })
+  const key = await hashing(() => scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r: R, p: P, maxmem: MAX_MEM }))
   return `scrypt$N=${N},r=${R},p=${P}$${salt.toString('base64')}$${key.toString('base64')}`
 }
 
@@ -47,12 +60,9 @@ function parseHash(stored: string): Parsed | null {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parsed = parseHash(stored)
   if (!parsed || password.length > PASSWORD_MAX) return false
-  const key = await scrypt(password.normalize('NFC'), parsed.salt, parsed.key.length, {
-    N: parsed.N,
-    r: parsed.r,
-    p: parsed.p,
-    maxmem: MAX_MEM,
-  })
+  const key = await hashing(() =>
+    scrypt(password.normalize('NFC'), parsed.salt, parsed.key.length, { N: parsed.N, r: parsed.r, p: parsed.p, maxmem: MAX_MEM }),
+  )
   return key.length === parsed.key.length && crypto.timingSafeEqual(key, parsed.key)
 }
 
