@@ -143,8 +143,10 @@ test('submit → return with two comments → answer → resubmit → accept →
   await lead.waitForSelector('text=已保存')
   await lead.selectOption('#f-stage', 'final')
   await lead.click('[data-testid=generate-form] button.primary')
-  await lead.waitForSelector('text=/已生成第 \\d+ 版/', { timeout: 60_000 })
-  await lead.locator('[data-testid=versions] button:has-text("签发")').first().click()
+  const generated = await lead.waitForSelector('text=/已生成第 \\d+ 版/', { timeout: 60_000 })
+  // Issue exactly the version just generated (an earlier 定稿 also offers 签发), found by its number.
+  const versionNo = /已生成第 (\d+) 版/.exec(await generated.innerText())![1]!
+  await lead.locator(`[data-testid=versions] tr[data-version="${versionNo}"] button:has-text("签发")`).click()
   await lead.waitForSelector('text=/已签发，验证码/', { timeout: 60_000 })
   await lead.goto(`${server.url}/engagements/${panel.engagementId}/submission`)
   await lead.click('button:has-text("提交财政局审核")')
