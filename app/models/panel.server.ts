@@ -220,12 +220,12 @@ export function poolCredit(standing: CreditStanding): Pick<PoolExpert, 'creditSc
  */
 export function poolSnapshot(db: Q, engagementId: string, reviewDate: string, standings: (expertIds: string[]) => Map<string, CreditStanding>): PoolExpert[] {
   const year = Number(reviewDate.slice(0, 4))
-  // Read in table order and sorted here: walking the id index would visit the rows at random.
-  // Rows as arrays: at 5,000 experts drizzle's per-row objects are a measurable share of the read.
+  // Read in table order, not through the id index (which would visit the rows at random); the draw
+  // sorts its snapshot by id itself. Rows as arrays: at 5,000 experts drizzle's per-row objects are a
+  // measurable share of the read.
   const all = poolExperts(db)
     .values()
     .map(([id, name, title, status]) => ({ id: id as string, name: name as string, title: title as PoolExpert['title'], status: status as PoolExpert['status'] }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const specialtiesOf = new Map(poolSpecialties(db).values().map(([expertId, codes]) => [expertId as string, JSON.parse(codes as string) as string[]]))
   const credit = standings(all.map((e) => e.id))
   const unavailableOf = groupBy(poolUnavailability(db).all(), (r) => r.expertId)

@@ -713,7 +713,7 @@ export function setLeader(db: Db, actor: Actor, engagementId: string, fd: FormDa
 // ---- invite links for experts without an account ---------------------------------------------
 
 export function inviteTokenHash(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex')
+  return nativeSha256Hex(token)
 }
 
 /** 生成邀请链接: a one-time token (only its hash is stored) for an expert who has no account yet. */
